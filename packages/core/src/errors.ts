@@ -6,8 +6,10 @@ export interface ErrorDetails {
   argument?: string;
   /** What was expected, in words: `rank 2`, `a number in (0, 1]`, `float32`. */
   expected?: string;
-  /** What came instead (rendered with {@link describeValue} when not a string). */
+  /** The value that came instead (rendered with {@link describeValue}). */
   received?: unknown;
+  /** What came instead, already in words (`rank 3 (shape [2, 3, 4])`); wins over `received`. */
+  receivedText?: string;
   /** The underlying error, when this one wraps another. */
   cause?: unknown;
 }
@@ -28,10 +30,12 @@ export class TrainkitError extends Error {
   readonly received: string | undefined;
 
   constructor(code: ErrorCode, message: string, details: ErrorDetails = {}) {
-    const received = details.received === undefined ? undefined : describeValue(details.received);
+    const received =
+      details.receivedText ??
+      (details.received === undefined ? undefined : describeValue(details.received));
     const parts = [message];
     if (details.expected !== undefined) parts.push(`expected ${details.expected}`);
-    if (details.received !== undefined) parts.push(`received ${received}`);
+    if (received !== undefined) parts.push(`received ${received}`);
     const prefix = details.argument === undefined ? '' : `${details.argument}: `;
     super(
       `${prefix}${parts.join('; ')}`,

@@ -1,4 +1,4 @@
-import type { Variable } from '@tensorflow/tfjs-core';
+import type { Tensor, Variable } from '@tensorflow/tfjs-core';
 import { ConfigError } from './errors';
 import { matchesName } from './glob';
 import type { Params } from './types';
@@ -8,7 +8,8 @@ export interface LayerVariableLike {
   readonly name: string;
   readonly originalName?: string;
   readonly trainable: boolean;
-  read(): Variable;
+  /** The backing tensor (a `Variable` at run time in tfjs-layers). */
+  read(): Tensor;
 }
 /** The part of a tfjs-layers model (or layer) trainkit relies on. */
 export interface ModelLike {
@@ -34,7 +35,7 @@ export function modelParams(model: ModelLike): Params {
     const base = w.originalName ?? w.name;
     let key = base;
     for (let k = 2; key in out; k++) key = `${base}#${k}`;
-    out[key] = w.read();
+    out[key] = w.read() as Variable;
   }
   return out;
 }

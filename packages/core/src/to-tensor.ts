@@ -55,7 +55,7 @@ function inferShape(name: string, x: unknown): number[] {
       throw new ShapeError('ragged nested array', {
         argument: `${name}${path}`,
         expected: `an array of length ${shape[depth]}`,
-        received: Array.isArray(v) ? `length ${v.length}` : v,
+        ...(Array.isArray(v) ? { receivedText: `length ${v.length}` } : { received: v }),
       });
     }
     for (let i = 0; i < v.length; i++) check(v[i], depth + 1, `${path}[${i}]`);
@@ -96,7 +96,7 @@ export function toTensor(x: TensorLike, options: ToTensorOptions = {}): tf.Tenso
       throw new ShapeError('typed array length does not match shape', {
         argument: name,
         expected: `${size} values for shape [${shape?.join(', ')}]`,
-        received: `${data.length} values`,
+        receivedText: `${data.length} values`,
       });
     }
     const dtype = options.dtype ?? (x instanceof Int32Array ? 'int32' : 'float32');

@@ -74,7 +74,7 @@ export function assertShape(
     throw new ShapeError('wrong shape', {
       argument: name,
       expected: `shape [${expected.map((d) => (d === null || d === -1 ? '*' : d)).join(', ')}]`,
-      received: `[${shape.join(', ')}]`,
+      receivedText: `[${shape.join(', ')}]`,
     });
   }
 }
@@ -90,7 +90,7 @@ export function assertRank(
     throw new ShapeError('wrong rank', {
       argument: name,
       expected: `rank ${ranks.join(' or ')}`,
-      received: `rank ${shape.length} (shape [${shape.join(', ')}])`,
+      receivedText: `rank ${shape.length} (shape [${shape.join(', ')}])`,
     });
   }
 }
@@ -101,7 +101,7 @@ export function assertDType(name: string, dtype: string, allowed: readonly strin
     throw new DTypeError('wrong dtype', {
       argument: name,
       expected: allowed.join(' or '),
-      received: dtype,
+      receivedText: dtype,
     });
   }
 }

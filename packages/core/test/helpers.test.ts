@@ -1,0 +1,23 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { describe, expect, it } from 'vitest';
+import { expectNoLeaks, sharedDir, tensorDelta } from './index';
+
+describe('test helpers', () => {
+  it('expectNoLeaks passes clean functions and fails leaking ones', async () => {
+    expect(await expectNoLeaks(() => tf.tidy(() => tf.add(1, 2).shape))).toEqual([]);
+    const leaked: tf.Tensor[] = [];
+    await expect(expectNoLeaks(() => leaked.push(tf.zeros([1])), 'maker')).rejects.toThrow(
+      /maker leaked 1 tensor/,
+    );
+    tf.dispose(leaked);
+    expect(await tensorDelta(() => leaked.push(tf.ones([2])))).toBe(1);
+    tf.dispose(leaked);
+  });
+
+  it('sharedDir finds ../shared or says it is absent', () => {
+    const dir = sharedDir('data');
+    if (dir === undefined) console.warn('shared/ is absent (fresh clone): nothing to find');
+    else expect(dir).toMatch(/shared[/\\]data$/);
+    expect(sharedDir('no-such-folder-here')).toBeUndefined();
+  });
+});
