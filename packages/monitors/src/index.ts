@@ -1,2 +1,35 @@
-// @trainkit/monitors: Training probes (loss, accuracy, update/weight ratios, histograms, filters), sinks and automatic diagnosis.
-export {};
+export { type ActivationProbe, activationProbe, activationRecords } from './activation-probe';
+export { consoleSink } from './console-sink';
+export { type DiagnoseOptions, diagnose, type Finding, type Severity } from './diagnose';
+export { filterGrid, filterRoughness } from './filters';
+export { type HtmlReportOptions, htmlReport } from './html-report';
+export { formatJsonl, parseJsonl } from './jsonl';
+export { type Monitor, type MonitorOptions, monitor } from './monitor';
+export { linePlot, lossCurvePng, type Series } from './plot-png';
+export { crc32, type Deflate, encodePng, type RgbaImage, toBase64, zlibStored } from './png';
+export {
+  type ActivationRecord,
+  type BeginRecord,
+  type EndRecord,
+  type EpochRecord,
+  type FiltersRecord,
+  type Histogram,
+  type LayerRecord,
+  type MonitorRecord,
+  RunLog,
+  type StepRecord,
+  type Summary,
+} from './records';
+export type { Sink } from './sink';
+export { ema, histogram, linearFit, median, summarize } from './stats';
+export {
+  crc32c,
+  type DecodedEvent,
+  decodeEvent,
+  encodeEvent,
+  maskedCrc32c,
+  readTfRecords,
+  type TbValue,
+  tfRecord,
+} from './tensorboard';
+export { recordToTbValues, tensorboardSink } from './tensorboard-sink';

@@ -1,0 +1,104 @@
+import { diagnose } from './diagnose';
+import type { RunLog } from './records';
+import { ema } from './stats';
+
+export interface HtmlReportOptions {
+  title?: string;
+  /** uPlot's IIFE build and CSS, inlined so the page needs no network (the Node helper loads them). */
+  uplot: { js: string; css: string };
+}
+
+const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+const clean = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : v);
+
+/**
+ * A self-contained HTML report of a run: loss (raw and smoothed), train vs validation metrics,
+ * learning rate and gradient norm, update/weight ratio per layer (log scale), activation and
+ * gradient histograms per layer, first-layer filters, and the diagnosis. Charts are uPlot,
+ * inlined: the file opens from disk with no server and no network.
+ */
+export function htmlReport(run: RunLog, options: HtmlReportOptions): string {
+  const steps = run.steps;
+  const x = steps.map((s) => s.step);
+  const loss = steps.map((s) => clean(s.loss));
+  const smooth = ema(steps.map((s) => s.loss)).map((v) => clean(v));
+  const epochs = run.epochs;
+  const metricKeys = [...new Set(epochs.flatMap((e) => Object.keys(e.logs)))].sort();
+  const layerNames = run.layerNames;
+  const layerSteps = [...new Set(run.layers.map((l) => l.step))].sort((a, b) => a - b);
+  const ratio = layerNames.map((n) =>
+    layerSteps.map((s) => clean(run.layers.find((l) => l.name === n && l.step === s)?.updateRatio)),
+  );
+  const gn = steps.filter((s) => s.gradNorm !== undefined);
+  const lr = steps.filter((s) => s.learningRate !== undefined);
+  const lastActStep = Math.max(-1, ...run.activations.map((a) => a.step));
+  const acts = run.activations.filter((a) => a.step === lastActStep);
+  const lastHistStep = Math.max(
+    -1,
+    ...run.layers.filter((l) => l.grad?.histogram).map((l) => l.step),
+  );
+  const grads = run.layers.filter((l) => l.step === lastHistStep && l.grad?.histogram);
+  const data = {
+    loss: [x, loss, smooth],
+    epochs: [
+      epochs.map((e) => e.epoch + 1),
+      ...metricKeys.map((k) => epochs.map((e) => clean(e.logs[k]))),
+    ],
+    metricKeys,
+    ratio: [layerSteps, ...ratio],
+    layerNames,
+    gradNorm: [gn.map((s) => s.step), gn.map((s) => clean(s.gradNorm))],
+    lr: [lr.map((s) => s.step), lr.map((s) => clean(s.learningRate))],
+    hists: [
+      ...acts.map((a) => ({
+        title: `activations: ${a.layer} (zeros ${(a.summary.zeroFraction * 100).toFixed(1)}%)`,
+        h: a.summary.histogram,
+      })),
+      ...grads.map((g) => ({ title: `gradients: ${g.name}`, h: g.grad!.histogram })),
+    ].filter((h) => h.h),
+  };
+  const findings = diagnose(run);
+  const filters = run.filters.at(-1);
+  const title = options.title ?? 'trainkit run';
+  return `<!doctype html>
+<html lang="en"><head><meta charset="utf-8"><title>${esc(title)}</title>
+<style>${options.uplot.css}
+body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
+.grid{display:flex;flex-wrap:wrap;gap:16px}.card{border:1px solid #ddd;border-radius:6px;padding:8px}
+.finding{margin:4px 0}.error{color:#b00020}.warning{color:#a15c00}.info{color:#225}
+</style></head><body>
+<h1>${esc(title)}</h1>
+<p>${steps.length} steps, ${epochs.length} epochs${run.end?.stopReason ? `, stopped: ${esc(run.end.stopReason)}` : ''}.</p>
+<h2>Diagnosis</h2>
+<div id="diagnosis">${
+    findings.length
+      ? findings
+          .map(
+            (f) =>
+              `<div class="finding ${f.severity}">[${f.severity}] ${esc(f.message)} &mdash; ${esc(f.advice)}</div>`,
+          )
+          .join('\n')
+      : '<div class="finding">nothing unusual in the curves</div>'
+  }</div>
+<h2>Curves</h2>
+<div class="grid" id="charts"></div>
+${filters ? `<h2>First-layer filters (${esc(filters.layer)}, step ${filters.step})</h2><img id="filters" alt="filters" style="image-rendering:pixelated;width:${filters.width * 2}px" src="data:image/png;base64,${filters.pngBase64}">` : ''}
+<script>${options.uplot.js}</script>
+<script>
+const D = ${JSON.stringify(data)};
+const W = 460, H = 260, palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
+function chart(title, data, names, opts = {}) {
+  if (!data[0] || data[0].length === 0) return;
+  const el = document.createElement('div'); el.className = 'card chart'; document.getElementById('charts').appendChild(el);
+  new uPlot({ title, width: W, height: H, scales: { y: opts.log ? { distr: 3 } : {} },
+    series: [{ label: opts.x || 'step' }, ...names.map((n, i) => ({ label: n, stroke: palette[i % palette.length], width: 1.5, paths: opts.bars ? uPlot.paths.bars({ size: [0.9] }) : undefined, fill: opts.bars ? palette[i % palette.length] + '88' : undefined }))],
+    axes: [{}, {}] }, data, el);
+}
+chart('loss', D.loss, ['loss', 'smoothed']);
+chart('metrics per epoch', D.epochs, D.metricKeys, { x: 'epoch' });
+chart('update / weight ratio (aim ~1e-3)', D.ratio, D.layerNames, { log: true });
+chart('gradient global norm', D.gradNorm, ['|g|'], { log: true });
+chart('learning rate', D.lr, ['lr']);
+for (const h of D.hists) chart(h.title, [h.h.edges.slice(0, -1), h.h.counts], ['count'], { x: 'value', bars: true });
+</script></body></html>`;
+}
