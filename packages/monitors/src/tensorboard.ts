@@ -104,7 +104,7 @@ class Pb {
   packedDoubles(field: number, vs: number[]): this {
     const b = new Uint8Array(8 * vs.length);
     const dv = new DataView(b.buffer);
-    vs.forEach((v, i) => dv.setFloat64(8 * i, v, true));
+    for (let i = 0; i < vs.length; i++) dv.setFloat64(8 * i, vs[i]!, true);
     return this.bytes(field, b);
   }
   done(): Uint8Array {
