@@ -86,11 +86,11 @@ ${filters ? `<h2>First-layer filters (${esc(filters.layer)}, step ${filters.step
 <script>${options.uplot.js}</script>
 <script>
 const D = ${JSON.stringify(data)};
-const W = 460, H = 260, palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
+const W = 420, H = 240, palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
 function chart(title, data, names, opts = {}) {
   if (!data[0] || data[0].length === 0) return;
   const el = document.createElement('div'); el.className = 'card chart'; document.getElementById('charts').appendChild(el);
-  new uPlot({ title, width: W, height: H, scales: { y: opts.log ? { distr: 3 } : {} },
+  new uPlot({ title, width: W, height: H, scales: { x: { time: false }, y: opts.log ? { distr: 3 } : {} },
     series: [{ label: opts.x || 'step' }, ...names.map((n, i) => ({ label: n, stroke: palette[i % palette.length], width: 1.5, paths: opts.bars ? uPlot.paths.bars({ size: [0.9] }) : undefined, fill: opts.bars ? palette[i % palette.length] + '88' : undefined }))],
     axes: [{}, {}] }, data, el);
 }
