@@ -1,2 +1,49 @@
-// @trainkit/hpo: Hyper-parameter search: grid, random, TPE, CMA-ES/evolutionary samplers, pruners, resumable studies.
-export {};
+export {
+  type CategoricalDistribution,
+  type Choice,
+  categorical,
+  contains,
+  type Distribution,
+  type FloatDistribution,
+  float,
+  fromInternal,
+  type IntDistribution,
+  int,
+  type ParamValue,
+  toInternal,
+} from './distributions';
+export { type GeneticOptions, geneticSampler } from './genetic-sampler';
+export { type GpOptions, gpSampler } from './gp-sampler';
+export { gridSampler } from './grid-sampler';
+export { paramImportances } from './importance';
+export {
+  type AshaOptions,
+  ashaPruner,
+  hyperbandPruner,
+  medianPruner,
+  nopPruner,
+  type Pruner,
+} from './pruners';
+export { randomSampler, sampleUniform } from './random-sampler';
+export { type SampleContext, type Sampler, score } from './sampler';
+export {
+  applyOp,
+  InMemoryStorage,
+  type Op,
+  replay,
+  type Storage,
+  type StudyState,
+} from './storage';
+export {
+  createStudy,
+  type Direction,
+  type Objective,
+  type OptimizeOptions,
+  Study,
+  type StudyOptions,
+  Trial,
+  TrialPruned,
+} from './study';
+export { branin, hartmann6 } from './test-functions';
+export { type TpeOptions, tpeSampler } from './tpe-sampler';
+export { type FrozenTrial, lastStep, type TrialState } from './trial';

@@ -1,0 +1,1 @@
+export { JournalFileStorage } from './journal-storage';
