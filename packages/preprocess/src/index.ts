@@ -1,2 +1,9 @@
-// @trainkit/preprocess: Zero-centering, standardization, PCA and PCA/ZCA whitening, fitted once and streamed over batches.
-export {};
+// @trainkit/preprocess: zero-centering, standardization, PCA and PCA/ZCA whitening, fitted once and streamed over batches.
+export { FeatureScaler, type ScalerOptions, type ScalerState } from './feature-scaler';
+export { flattenImages, perImageStandardize, unflattenImages } from './image';
+export type { StatAxis } from './layout';
+export { MinMax, type MinMaxOptions } from './min-max';
+export { PCA, type PCAOptions, type PCASolver } from './pca';
+export { Standardize, type StandardizeOptions } from './standardize';
+export { Whiten, type WhitenMethod, type WhitenOptions } from './whiten';
+export { ZeroCenter } from './zero-center';

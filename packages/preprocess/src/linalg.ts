@@ -1,0 +1,76 @@
+import { Rng } from '@trainkit/core';
+import { EigenvalueDecomposition, Matrix, QrDecomposition } from 'ml-matrix';
+
+/**
+ * Dense float64 linear algebra for the fit step (tfjs-core has no eigensolver).
+ * We use ml-matrix's symmetric EVD — the JAMA algorithm (Householder tridiagonalisation, tred2,
+ * then implicit QL, tql2; Golub & Van Loan §8.3) — and its Householder QR. Both are well-kept,
+ * dependency-free, float64, and work the same in Node and the browser.
+ */
+
+/** Eigenpairs sorted by decreasing eigenvalue; `vectors` holds one unit eigenvector per row. */
+export interface EigenPairs {
+  values: Float64Array;
+  /** Row-major `k x p`: row i is the eigenvector of `values[i]`. */
+  vectors: Float64Array;
+}
+
+function sortedRows(values: number[], vecs: Matrix, k: number): EigenPairs {
+  const p = vecs.rows;
+  const order = values.map((_, i) => i).sort((a, b) => values[b]! - values[a]!);
+  const out: EigenPairs = { values: new Float64Array(k), vectors: new Float64Array(k * p) };
+  for (let r = 0; r < k; r++) {
+    const c = order[r]!;
+    out.values[r] = values[c]!;
+    // Deterministic sign: the largest-magnitude entry of each eigenvector is positive
+    // (scikit-learn >= 1.5 flips PCA components the same way).
+    let big = 0;
+    for (let i = 0; i < p; i++) if (Math.abs(vecs.get(i, c)) > Math.abs(big)) big = vecs.get(i, c);
+    const s = big < 0 ? -1 : 1;
+    for (let i = 0; i < p; i++) out.vectors[r * p + i] = s * vecs.get(i, c);
+  }
+  return out;
+}
+
+/** All eigenpairs of the symmetric `p x p` row-major matrix `a`, largest first. */
+export function symmetricEigen(a: Float64Array, p: number): EigenPairs {
+  const evd = new EigenvalueDecomposition(Matrix.from1DArray(p, p, a), { assumeSymmetric: true });
+  return sortedRows(evd.realEigenvalues, evd.eigenvectorMatrix, p);
+}
+
+export interface RandomizedOptions {
+  /** Extra random directions beyond `k` (Halko et al. use 5-10; scikit-learn 10). */
+  oversamples: number;
+  /** Power (subspace) iterations; each sharpens the spectrum by one power of `a`. */
+  iterations: number;
+  seed: number;
+}
+
+/**
+ * The top `k` eigenpairs of the symmetric positive semi-definite `p x p` matrix `a` by
+ * randomized subspace iteration: Halko, Martinsson & Tropp (2011), "Finding structure with
+ * randomness", Alg. 4.4 (range finder with QR re-orthonormalisation after each product with `a`)
+ * followed by Alg. 5.3 (the small eigenproblem B = Q^T A Q). Cost O(p^2 (k + oversamples)) per
+ * iteration instead of the O(p^3) of a full decomposition.
+ */
+export function randomizedEigen(
+  a: Float64Array,
+  p: number,
+  k: number,
+  options: RandomizedOptions,
+): EigenPairs {
+  const l = Math.min(p, k + options.oversamples);
+  const rng = new Rng(options.seed);
+  const A = Matrix.from1DArray(p, p, a);
+  let q = new Matrix(p, l);
+  for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) q.set(i, j, rng.normal());
+  q = new QrDecomposition(A.mmul(q)).orthogonalMatrix;
+  for (let it = 0; it < options.iterations; it++) {
+    q = new QrDecomposition(A.mmul(q)).orthogonalMatrix;
+  }
+  const b = q.transpose().mmul(A).mmul(q);
+  // Symmetrise away rounding so the symmetric solver sees an exactly symmetric matrix.
+  const bs = b.add(b.transpose()).mul(0.5);
+  const evd = new EigenvalueDecomposition(bs, { assumeSymmetric: true });
+  return sortedRows(evd.realEigenvalues, q.mmul(evd.eigenvectorMatrix), k);
+}

@@ -1,0 +1,294 @@
+import {
+  assertNumber,
+  assertOneOf,
+  ConfigError,
+  registerKind,
+  type Serialized,
+  ValueRangeError,
+} from '@trainkit/core';
+import { CovarianceTransform, type LinearMap } from './covariance-transform';
+import { type EigenPairs, randomizedEigen, symmetricEigen } from './linalg';
+import type { CovarianceMoments } from './moments';
+
+export type PCASolver = 'auto' | 'full' | 'randomized';
+
+export interface PCAOptions {
+  /**
+   * Components to keep: an integer count `>= 1`, or a fraction in `(0, 1)` meaning "the fewest
+   * components whose explained-variance ratio sums past this" (exact solver only).
+   * Default: all, `min(nSamples, nFeatures)`.
+   */
+  nComponents?: number;
+  /** Divide each projected coordinate by its standard deviation (unit variance out). Default `false`. */
+  whiten?: boolean;
+  /**
+   * `'full'`: eigendecomposition of the covariance in float64; `'randomized'`: Halko et al. 2011;
+   * `'auto'` (default): scikit-learn's rule — randomized when `max(nSamples, nFeatures) > 500`
+   * and `1 <= nComponents < 0.8 * min(nSamples, nFeatures)`, otherwise full.
+   */
+  solver?: PCASolver;
+  /** Randomized solver: extra random directions. Default 10 (as scikit-learn). */
+  oversamples?: number;
+  /** Randomized solver: power iterations; default (`'auto'`) 7 when `k < 0.1 min(n, p)`, else 4. */
+  iterations?: number | 'auto';
+  /** Randomized solver: seed of the random test matrix. Default 0. */
+  seed?: number;
+}
+
+interface PCAResult {
+  solver: 'full' | 'randomized';
+  nSamples: number;
+  mean: Float64Array;
+  /** `k x p`, rows are unit principal axes. */
+  components: Float64Array;
+  explainedVariance: Float64Array;
+  explainedVarianceRatio: Float64Array;
+}
+
+/**
+ * Principal component analysis (Pearson 1901; Hotelling 1933): projects centred data onto the
+ * top eigenvectors of its sample covariance (ddof 1, as scikit-learn). Fitted in one call or
+ * streamed over batches (covariance merged stably, see {@link CovarianceMoments}); components are
+ * unique up to sign (here the largest entry of each is positive).
+ *
+ * @example
+ * const pca = new PCA({ nComponents: 50, whiten: true }).fit(x); // x: [60000, 784]
+ * const z = pca.transform(x);            // [60000, 50], unit variance per column
+ * pca.explainedVarianceRatio;            // Float64Array(50)
+ * const back = pca.inverseTransform(z);  // [60000, 784]
+ */
+export class PCA extends CovarianceTransform {
+  readonly kind = 'preprocess.pca';
+  readonly nComponentsOption: number | undefined;
+  readonly whiten: boolean;
+  readonly solver: PCASolver;
+  readonly oversamples: number;
+  readonly iterations: number | 'auto';
+  readonly seed: number;
+  private result: PCAResult | undefined;
+
+  constructor(options: PCAOptions = {}) {
+    super();
+    const k = options.nComponents;
+    if (k !== undefined) {
+      assertNumber('nComponents', k, { min: 0, exclusiveMin: true });
+      if (k >= 1 && !Number.isInteger(k)) {
+        throw new ValueRangeError('must be an integer count or a fraction in (0, 1)', {
+          argument: 'nComponents',
+          expected: 'an integer >= 1 or a number in (0, 1)',
+          received: k,
+        });
+      }
+    }
+    this.nComponentsOption = k;
+    this.whiten = options.whiten ?? false;
+    this.solver = assertOneOf('solver', options.solver ?? 'auto', ['auto', 'full', 'randomized']);
+    if (this.solver === 'randomized' && k !== undefined && k < 1) {
+      throw new ConfigError('a variance fraction needs the exact solver', {
+        argument: 'nComponents',
+        expected: "an integer count with solver 'randomized' (or solver 'full')",
+        received: k,
+      });
+    }
+    this.oversamples = assertNumber('oversamples', options.oversamples ?? 10, {
+      min: 0,
+      integer: true,
+    });
+    const it = options.iterations ?? 'auto';
+    this.iterations =
+      it === 'auto' ? it : assertNumber('iterations', it, { min: 0, integer: true });
+    this.seed = assertNumber('seed', options.seed ?? 0, { min: 0, integer: true });
+  }
+
+  protected override validateFeatures(features: number): void {
+    const k = this.nComponentsOption;
+    if (k !== undefined && k >= 1 && k > features) {
+      throw new ValueRangeError('more components than features', {
+        argument: 'nComponents',
+        expected: `an integer <= ${features} (the number of features)`,
+        received: k,
+      });
+    }
+  }
+
+  private get res(): PCAResult {
+    this.map('PCA attribute');
+    return this.result as PCAResult;
+  }
+
+  get nSamples(): number {
+    return this.result?.nSamples ?? this.moments?.count ?? 0;
+  }
+  /** Components kept. */
+  get nComponents(): number {
+    return this.res.explainedVariance.length;
+  }
+  /** The solver that ran (`'full'` or `'randomized'`), after `auto` chose. */
+  get fittedSolver(): 'full' | 'randomized' {
+    return this.res.solver;
+  }
+  /** Per-feature mean, length p. */
+  get mean(): Float64Array {
+    return this.res.mean.slice();
+  }
+  /** Principal axes, one unit row per component: `number[k][p]`. */
+  get components(): number[][] {
+    const { components, mean } = this.res;
+    const p = mean.length;
+    return Array.from({ length: this.nComponents }, (_, i) => [
+      ...components.subarray(i * p, (i + 1) * p),
+    ]);
+  }
+  /** Variance along each component (covariance eigenvalues, ddof 1). */
+  get explainedVariance(): Float64Array {
+    return this.res.explainedVariance.slice();
+  }
+  /** Fraction of the total variance along each component. */
+  get explainedVarianceRatio(): Float64Array {
+    return this.res.explainedVarianceRatio.slice();
+  }
+
+  protected solve(m: CovarianceMoments): LinearMap {
+    const n = m.count;
+    const p = m.features;
+    const cov = m.covariance();
+    let total = 0;
+    for (let j = 0; j < p; j++) total += cov[j * p + j]!;
+    const kOpt = this.nComponentsOption;
+    const kMax = Math.min(n, p);
+    if (kOpt !== undefined && kOpt >= 1 && kOpt > kMax) {
+      throw new ValueRangeError('fewer samples than components', {
+        argument: 'nComponents',
+        expected: `an integer <= min(nSamples, nFeatures) = ${kMax}`,
+        received: kOpt,
+      });
+    }
+    if (n < 2) {
+      throw new ValueRangeError('needs at least 2 samples to estimate a covariance', {
+        argument: 'x',
+        expected: '>= 2 samples',
+        received: n,
+      });
+    }
+    let solver: 'full' | 'randomized' = this.solver === 'randomized' ? 'randomized' : 'full';
+    if (this.solver === 'auto' && Math.max(n, p) > 500 && kOpt !== undefined && kOpt >= 1) {
+      solver = kOpt < 0.8 * kMax ? 'randomized' : 'full';
+    }
+    let pairs: EigenPairs;
+    let k: number;
+    if (solver === 'randomized') {
+      k = kOpt ?? kMax;
+      const iterations = this.iterations === 'auto' ? (k < 0.1 * kMax ? 7 : 4) : this.iterations;
+      pairs = randomizedEigen(cov, p, k, {
+        oversamples: this.oversamples,
+        iterations,
+        seed: this.seed,
+      });
+    } else {
+      pairs = symmetricEigen(cov, p);
+      if (kOpt === undefined) k = kMax;
+      else if (kOpt >= 1) k = kOpt;
+      else {
+        // scikit-learn: searchsorted(cumsum(ratio), fraction, side='right') + 1
+        let cum = 0;
+        k = 1;
+        for (let i = 0; i < p; i++) {
+          cum += Math.max(pairs.values[i]!, 0) / total;
+          if (cum <= kOpt) k = i + 2;
+          else break;
+        }
+        k = Math.min(k, kMax);
+      }
+    }
+    const ev = pairs.values.slice(0, k).map((v) => Math.max(v, 0));
+    this.result = {
+      solver,
+      nSamples: n,
+      mean: m.mean.slice(),
+      components: pairs.vectors.slice(0, k * p),
+      explainedVariance: ev,
+      explainedVarianceRatio: ev.map((v) => v / total),
+    };
+    return this.linearMap(this.result);
+  }
+
+  private linearMap(r: PCAResult): LinearMap {
+    const p = r.mean.length;
+    const k = r.explainedVariance.length;
+    const forward = new Float64Array(p * k);
+    const backward = new Float64Array(k * p);
+    // Whitening divides by sqrt(lambda); a zero-variance direction is floored to avoid 1/0.
+    const floor = 1e-12 * Math.max(r.explainedVariance[0] ?? 0, Number.MIN_VALUE);
+    for (let i = 0; i < k; i++) {
+      const s = this.whiten ? Math.sqrt(Math.max(r.explainedVariance[i]!, floor)) : 1;
+      for (let j = 0; j < p; j++) {
+        const c = r.components[i * p + j]!;
+        forward[j * k + i] = c / s;
+        backward[i * p + j] = c * s;
+      }
+    }
+    return { p, q: k, mean: r.mean, forward, backward };
+  }
+
+  protected options(): Record<string, unknown> {
+    return {
+      nComponents: this.nComponentsOption ?? null,
+      whiten: this.whiten,
+      solver: this.solver,
+      oversamples: this.oversamples,
+      iterations: this.iterations,
+      seed: this.seed,
+    };
+  }
+
+  protected fittedState(): Record<string, unknown> {
+    const r = this.res;
+    return {
+      solver: r.solver,
+      nSamples: r.nSamples,
+      mean: [...r.mean],
+      components: [...r.components],
+      explainedVariance: [...r.explainedVariance],
+      explainedVarianceRatio: [...r.explainedVarianceRatio],
+    };
+  }
+
+  protected restoreState(s: Record<string, unknown>): LinearMap {
+    const arrays = ['mean', 'components', 'explainedVariance', 'explainedVarianceRatio'];
+    const p = (s.mean as unknown[] | undefined)?.length ?? 0;
+    const k = (s.explainedVariance as unknown[] | undefined)?.length ?? 0;
+    if (
+      !arrays.every((a) => Array.isArray(s[a])) ||
+      (s.components as unknown[]).length !== k * p ||
+      (s.solver !== 'full' && s.solver !== 'randomized')
+    ) {
+      throw new ConfigError('malformed PCA state', {
+        argument: 'json.state',
+        expected: '{ solver, nSamples, mean[p], components[k*p], explainedVariance[k], ... }',
+        received: s,
+      });
+    }
+    this.result = {
+      solver: s.solver,
+      nSamples: Number(s.nSamples),
+      mean: Float64Array.from(s.mean as number[]),
+      components: Float64Array.from(s.components as number[]),
+      explainedVariance: Float64Array.from(s.explainedVariance as number[]),
+      explainedVarianceRatio: Float64Array.from(s.explainedVarianceRatio as number[]),
+    };
+    return this.linearMap(this.result);
+  }
+}
+
+registerKind('preprocess.pca', (j: Serialized) =>
+  new PCA({
+    ...(j.nComponents === null || j.nComponents === undefined
+      ? {}
+      : { nComponents: j.nComponents as number }),
+    whiten: j.whiten as boolean,
+    solver: j.solver as PCASolver,
+    oversamples: j.oversamples as number,
+    iterations: j.iterations as number | 'auto',
+    seed: j.seed as number,
+  }).restore(j.state),
+);
