@@ -1,0 +1,334 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  assertNumber,
+  assertPositiveInt,
+  ConfigError,
+  type Constraint,
+  type GradientTransformation,
+  type HyperParam,
+  type Logs,
+  NaNError,
+  type Params,
+  type Penalty,
+  Rng,
+  resolveHyper,
+  type TrainingListener,
+} from '@trainkit/core';
+import {
+  checkTensorData,
+  checkTrainData,
+  epochBatches,
+  isTensorData,
+  stepsFor,
+  type TrainData,
+} from './batches';
+import { assertCheckpoint, type Checkpoint, loadTensors, saveTensors } from './checkpoint';
+import { evaluateFunction } from './evaluate';
+import { ListenerList } from './listener-list';
+import type { Loss } from './losses/loss';
+import type { Metric } from './metrics/metric';
+import { OptimizerState } from './optimizer-state';
+import { progressBar } from './progress-bar';
+import { type Forward, type StepContext, trainStep } from './train-step';
+
+export interface FitOptions {
+  /** The loss minimised (penalties are added). */
+  loss: Loss;
+  /** Any gradient transformation (e.g. `sgd(...)`, `chain(clipByGlobalNorm(1), adam())`). */
+  optimizer: GradientTransformation;
+  metrics?: Metric[];
+  /** Epochs to train in total (a resumed run counts those already done). Default 1. */
+  epochs?: number;
+  /** Batch size for tensor data and validation. Default 32. */
+  batchSize?: number;
+  /** Shuffle tensor data each epoch with the seeded Rng. Default true. */
+  shuffle?: boolean;
+  /** Seed or Rng for shuffling. Default seed 0. */
+  rng?: number | Rng;
+  validationData?: TrainData;
+  penalties?: Penalty[];
+  /** Applied to each matching weight (`appliesTo`) after every update. */
+  constraints?: Constraint[];
+  /** Sum gradients over this many batches and apply their mean once. Default 1. */
+  accumulateSteps?: number;
+  listeners?: TrainingListener[];
+  /** A terminal progress bar, shown only when stdout is a TTY and `CI` is unset. Default true. */
+  progress?: boolean;
+  /** Continue a run exactly from this checkpoint (weights, optimizer state, step, epoch, Rng). */
+  resumeFrom?: Checkpoint;
+  /** Receives a checkpoint every `checkpointEvery` epochs (and after the last one). */
+  onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
+  /** Default 1. */
+  checkpointEvery?: number;
+}
+
+export interface FitResult {
+  /** Logs of each epoch trained in this call. */
+  history: Logs[];
+  /** Epochs completed in total. */
+  epoch: number;
+  /** Updates applied in total. */
+  step: number;
+  stopReason?: string;
+}
+
+function learningRateOf(opt: GradientTransformation): HyperParam | undefined {
+  // A `learningRate` property (a number or schedule), else a numeric one in the optimizer's JSON.
+  const lr = (opt as unknown as { learningRate?: unknown }).learningRate;
+  if (typeof lr === 'number' || typeof lr === 'function') return lr as HyperParam;
+  const json = (opt.toJSON?.() ?? {}) as { learningRate?: unknown };
+  return typeof json.learningRate === 'number' ? json.learningRate : undefined;
+}
+
+/**
+ * Trains `params` (Variables) of a model given as a function `forward(params, x) => y`.
+ * The hot loop reads nothing back synchronously: epoch sums stay on the device and are read once
+ * per epoch; the NaN flag of step `t` is read (asynchronously) after step `t + 1` is queued, and
+ * updates are gated on the device so the weights stay the last good ones (see `StepContext.healthy`).
+ *
+ * @example
+ * const w = tf.variable(tf.zeros([2, 3])); const params = { w };
+ * await fitFunction(params, (p, x) => tf.matMul(x, p.w as tf.Tensor), { x, y }, {
+ *   loss: softmaxCrossEntropy(), optimizer: sgd({ learningRate: 0.1 }), epochs: 5,
+ * });
+ */
+export async function fitFunction(
+  params: Params,
+  forward: Forward,
+  data: TrainData,
+  options: FitOptions,
+): Promise<FitResult> {
+  checkOptions(params, forward, options);
+  const train = checkTrainData(data);
+  const n = isTensorData(train) ? checkTensorData(train, 'data') : undefined;
+  if (options.validationData !== undefined)
+    checkTrainData(options.validationData, 'validationData');
+  const epochs = assertNumber('epochs', options.epochs ?? 1, { min: 0, integer: true });
+  const batchSize = assertPositiveInt('batchSize', options.batchSize ?? 32);
+  const accumulateSteps = assertPositiveInt('accumulateSteps', options.accumulateSteps ?? 1);
+  const checkpointEvery = assertPositiveInt('checkpointEvery', options.checkpointEvery ?? 1);
+  const shuffle = options.shuffle ?? true;
+  const resume =
+    options.resumeFrom === undefined ? undefined : assertCheckpoint(options.resumeFrom);
+  let rng =
+    options.rng instanceof Rng
+      ? options.rng
+      : new Rng(assertNumber('rng', options.rng ?? 0, { min: 0, integer: true }));
+  if (resume) rng = Rng.fromState(resume.rng);
+
+  const names = Object.keys(params);
+  const vars = names.map((k) => params[k] as tf.Variable);
+  const metrics = options.metrics ?? [];
+  const ctx: StepContext = {
+    params,
+    names,
+    vars,
+    keyOf: new Map(names.map((k, i) => [(vars[i] as tf.Variable).name, k])),
+    forward,
+    loss: options.loss,
+    metrics,
+    penalties: options.penalties ?? [],
+    constraints: options.constraints ?? [],
+    optimizer: options.optimizer,
+    state: new OptimizerState(options.optimizer, params),
+    healthy: tf.variable(tf.scalar(1), false),
+    sums: {},
+    accumulateSteps,
+  };
+  for (const k of ['loss', ...metrics.map((m) => m.name)])
+    ctx.sums[k] = tf.variable(tf.scalar(0), false);
+  if (accumulateSteps > 1) {
+    ctx.accumulated = {};
+    for (const k of names)
+      ctx.accumulated[k] = tf.variable(tf.zerosLike(params[k] as tf.Variable), false);
+  }
+
+  const listeners = new ListenerList([
+    ...((options.progress ?? true) ? [progressBar()] : []),
+    ...(options.listeners ?? []),
+  ]);
+  const lrHyper = learningRateOf(options.optimizer);
+  let step = resume?.step ?? 0;
+  let epoch = resume?.epoch ?? 0;
+  const history: Logs[] = [];
+  let logs: Logs = {};
+  let pending: { ok: tf.Tensor; step: number } | undefined;
+  let nanStep: number | undefined;
+
+  // The NaN flag of an earlier step, read without stalling the queue of the current one.
+  const checkPending = async () => {
+    if (!pending) return;
+    const p = pending;
+    pending = undefined;
+    const [v] = await p.ok.data();
+    p.ok.dispose();
+    if (!v && nanStep === undefined) nanStep = p.step;
+  };
+
+  try {
+    if (resume) {
+      loadTensors(params, resume.weights, 'resumeFrom.weights');
+      loadTensors(ctx.state.vars, resume.optimizerState, 'resumeFrom.optimizerState');
+    }
+    await listeners.trainBegin({
+      params,
+      epochs,
+      ...(n === undefined ? {} : { stepsPerEpoch: stepsFor(n, batchSize) }),
+      initialStep: step,
+    });
+    const lend = listeners.wantsBatches;
+    for (; epoch < epochs && !listeners.stopped && nanStep === undefined; ) {
+      await listeners.epochBegin({ epoch, step });
+      for (const v of Object.values(ctx.sums)) v.assign(tf.zerosLike(v));
+      let seen = 0;
+      let batch = 0;
+      for await (const b of epochBatches(train, { batchSize, shuffle, rng })) {
+        const t0 = performance.now();
+        const apply = (batch + 1) % accumulateSteps === 0;
+        const out = trainStep(ctx, b, step, apply, lend);
+        const bs = b.x.shape[0] as number;
+        tf.dispose([b.x, b.y]);
+        const stepTimeMs = performance.now() - t0;
+        await checkPending();
+        pending = { ok: out.ok, step };
+        if (lend) {
+          const lr = lrHyper === undefined ? undefined : resolveHyper(lrHyper, step);
+          await listeners.batchEnd({
+            epoch,
+            batch,
+            step,
+            batchSize: bs,
+            loss: out.loss,
+            params,
+            metrics: out.metrics,
+            stepTimeMs,
+            ...(out.grads ? { grads: out.grads } : {}),
+            ...(out.updates ? { updates: out.updates } : {}),
+            ...(lr === undefined ? {} : { learningRate: lr }),
+          });
+        }
+        tf.dispose([out.loss, ...Object.values(out.metrics)]);
+        tf.dispose(Object.values(out.grads ?? {}));
+        tf.dispose(Object.values(out.updates ?? {}));
+        seen += bs;
+        batch += 1;
+        if (apply) step += 1;
+        if (listeners.stopped || nanStep !== undefined) break;
+      }
+      await checkPending();
+      if (nanStep !== undefined) break;
+      logs = await readSums(ctx, seen);
+      if (options.validationData !== undefined) {
+        const val = await evaluateFunction(params, forward, options.validationData, {
+          loss: options.loss,
+          metrics,
+          batchSize,
+        });
+        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+      }
+      epoch += 1;
+      history.push(logs);
+      await listeners.epochEnd({ epoch: epoch - 1, step, logs });
+      if (
+        options.onCheckpoint &&
+        (epoch % checkpointEvery === 0 || epoch === epochs || listeners.stopped)
+      ) {
+        await options.onCheckpoint(await captureCheckpoint(ctx, epoch, step, rng));
+      }
+    }
+    const stopReason =
+      nanStep !== undefined ? `non-finite loss at step ${nanStep}` : listeners.stopReason;
+    await listeners.trainEnd({
+      epoch,
+      step,
+      logs,
+      ...(stopReason === undefined ? {} : { stopReason }),
+    });
+    if (nanStep !== undefined) {
+      throw new NaNError(
+        `loss became NaN or infinite at step ${nanStep} (epoch ${epoch}); the weights are those before that step`,
+        {
+          argument: 'loss',
+          expected: 'a finite loss',
+          receivedText: `non-finite at step ${nanStep}`,
+        },
+      );
+    }
+    return { history, epoch, step, ...(stopReason === undefined ? {} : { stopReason }) };
+  } finally {
+    if (pending) pending.ok.dispose();
+    ctx.state.dispose();
+    tf.dispose([ctx.healthy, ...Object.values(ctx.sums), ...Object.values(ctx.accumulated ?? {})]);
+  }
+}
+
+async function readSums(ctx: StepContext, seen: number): Promise<Logs> {
+  const logs: Logs = {};
+  const entries = Object.entries(ctx.sums);
+  const values = await Promise.all(entries.map(([, v]) => v.data()));
+  entries.forEach(([k], i) => {
+    logs[k] = (values[i]?.[0] as number) / Math.max(seen, 1);
+  });
+  return logs;
+}
+
+async function captureCheckpoint(
+  ctx: StepContext,
+  epoch: number,
+  step: number,
+  rng: Rng,
+): Promise<Checkpoint> {
+  return {
+    kind: 'train.checkpoint',
+    version: 1,
+    epoch,
+    step,
+    rng: rng.getState(),
+    weights: await saveTensors(ctx.params),
+    optimizerState: await saveTensors(ctx.state.vars),
+    optimizer: ctx.optimizer.toJSON(),
+  };
+}
+
+function checkOptions(params: Params, forward: Forward, options: FitOptions): void {
+  if (
+    !params ||
+    typeof params !== 'object' ||
+    Object.values(params).some((v) => !(v instanceof tf.Variable))
+  ) {
+    throw new ConfigError('params must be a record of tf.Variables', {
+      argument: 'params',
+      expected: 'Record<string, tf.Variable>',
+      received: params,
+    });
+  }
+  if (Object.keys(params).length === 0) {
+    throw new ConfigError('no parameters to train', {
+      argument: 'params',
+      expected: 'at least one trainable Variable',
+      received: params,
+    });
+  }
+  if (typeof forward !== 'function') {
+    throw new ConfigError('forward must be a function', {
+      argument: 'forward',
+      expected: '(params, x) => y',
+      received: forward,
+    });
+  }
+  if (!options || typeof options.loss !== 'function') {
+    throw new ConfigError('a loss is required', {
+      argument: 'options.loss',
+      expected: 'a Loss such as softmaxCrossEntropy()',
+      received: options?.loss,
+    });
+  }
+  const opt = options.optimizer as Partial<GradientTransformation> | undefined;
+  if (!opt || typeof opt.init !== 'function' || typeof opt.update !== 'function') {
+    throw new ConfigError('an optimizer is required', {
+      argument: 'options.optimizer',
+      expected: 'a GradientTransformation { init, update }',
+      received: opt,
+    });
+  }
+}

@@ -1,0 +1,118 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  type Constraint,
+  type GradientTransformation,
+  matchesName,
+  type Params,
+  type Penalty,
+  type TensorMap,
+} from '@trainkit/core';
+import type { Batch } from './batches';
+import type { Loss } from './losses/loss';
+import type { Metric } from './metrics/metric';
+import type { OptimizerState } from './optimizer-state';
+
+/** A model as a function of its parameters. `training` switches dropout and the like. */
+export type Forward = (params: Params, x: tf.Tensor, options: { training: boolean }) => tf.Tensor;
+
+/** The device-side pieces a training run owns; built once, disposed at the end. */
+export interface StepContext {
+  params: Params;
+  names: string[];
+  vars: tf.Variable[];
+  /** tfjs Variable name -> params key. */
+  keyOf: Map<string, string>;
+  forward: Forward;
+  loss: Loss;
+  metrics: Metric[];
+  penalties: Penalty[];
+  constraints: Constraint[];
+  optimizer: GradientTransformation;
+  state: OptimizerState;
+  /**
+   * 1 while every step so far had a finite loss, then 0 for good. Updates are gated on it on the
+   * device, so the weights stay the last good ones even though the host learns of a NaN a step late.
+   */
+  healthy: tf.Variable;
+  /** Epoch sums (loss and metrics, weighted by batch size), read once per epoch. */
+  sums: Record<string, tf.Variable>;
+  accumulateSteps: number;
+  accumulated?: Record<string, tf.Variable>;
+}
+
+export interface StepOutput {
+  loss: tf.Scalar;
+  ok: tf.Tensor;
+  metrics: Record<string, tf.Scalar>;
+  grads?: TensorMap;
+  updates?: TensorMap;
+}
+
+/**
+ * One forward/backward pass, and an update when `apply` (the last micro-batch of an accumulation
+ * group). Everything runs in one `tf.tidy`; the returned tensors are the caller's to dispose.
+ * `lend` keeps the gradients and updates for listeners.
+ */
+export function trainStep(
+  c: StepContext,
+  batch: Batch,
+  step: number,
+  apply: boolean,
+  lend: boolean,
+): StepOutput {
+  return tf.tidy((): tf.TensorContainer => {
+    const metrics: Record<string, tf.Scalar> = {};
+    const { value, grads: byVar } = tf.variableGrads(() => {
+      const yPred = c.forward(c.params, batch.x, { training: true });
+      let total = c.loss(batch.y, yPred);
+      for (const m of c.metrics) metrics[m.name] = tf.keep(m(batch.y, yPred));
+      for (const p of c.penalties) total = tf.add(total, p(c.params));
+      return total;
+    }, c.vars);
+    const grads: TensorMap = {};
+    for (const [vn, g] of Object.entries(byVar)) grads[c.keyOf.get(vn) as string] = g;
+
+    const ok = tf.logicalAnd(tf.greater(c.healthy, 0), tf.isFinite(value));
+    c.healthy.assign(tf.cast(ok, 'float32'));
+    const bs = batch.x.shape[0] as number;
+    c.sums.loss?.assign(tf.add(c.sums.loss, tf.mul(value, bs)));
+    for (const [k, m] of Object.entries(metrics))
+      c.sums[k]?.assign(tf.add(c.sums[k] as tf.Tensor, tf.mul(m, bs)));
+
+    let g = grads;
+    if (c.accumulated) {
+      // Gradient accumulation: sum micro-batch gradients, apply their mean every k batches.
+      const acc = c.accumulated;
+      g = {};
+      for (const k of c.names) {
+        const sum = tf.add(acc[k] as tf.Variable, grads[k] as tf.Tensor);
+        if (apply) {
+          g[k] = tf.div(sum, c.accumulateSteps);
+          (acc[k] as tf.Variable).assign(tf.zerosLike(sum));
+        } else (acc[k] as tf.Variable).assign(tf.where(ok, sum, acc[k] as tf.Variable));
+      }
+    }
+    let updates: TensorMap | undefined;
+    if (apply) {
+      const out = c.optimizer.update(g, c.state.tensors, c.params, { step });
+      updates = out.updates;
+      c.state.assign(out.state, ok);
+      for (const k of c.names) {
+        const p = c.params[k] as tf.Variable;
+        const u = updates[k];
+        if (!u) continue;
+        let next = tf.add(p, u);
+        for (const con of c.constraints) {
+          if (con.appliesTo === undefined || matchesName(con.appliesTo, k)) next = con(next, k);
+        }
+        p.assign(tf.where(ok, next, p));
+      }
+    }
+    const out: StepOutput = { loss: value, ok, metrics };
+    if (lend) {
+      out.grads = g;
+      if (updates) out.updates = updates;
+    }
+    return out as unknown as tf.TensorContainer;
+  }) as unknown as StepOutput;
+}
