@@ -1,2 +1,21 @@
-// @trainkit/optimizers: Composable gradient transformations (SGD, momentum, Nesterov, Adagrad, RMSProp, Adam/AdamW, L-BFGS, Newton) and learning-rate schedules.
-export {};
+// @trainkit/optimizers: composable gradient transformations (optax-style) and learning-rate schedules.
+export { type AdagradOptions, adagrad } from './adagrad';
+export { type AdamOptions, adam } from './adam';
+export { type AdamwOptions, adamw } from './adamw';
+export { type AddDecayedWeightsOptions, addDecayedWeights } from './add-decayed-weights';
+export { applyUpdates } from './apply-updates';
+export { chain } from './chain';
+export { type ClipByGlobalNormOptions, clipByGlobalNorm } from './clip-by-global-norm';
+export { type ClipByValueOptions, clipByValue } from './clip-by-value';
+export { freeze } from './freeze';
+export { type MomentumOptions, momentum, nesterov } from './momentum';
+export { multiplyLearningRates } from './multiply-learning-rates';
+export { createOptimizerState, type OptimizerState } from './optimizer-state';
+export { type RmspropOptions, rmsprop } from './rmsprop';
+export { type ScaleByAdamOptions, scaleByAdam } from './scale-by-adam';
+export { type ScaleByLearningRateOptions, scaleByLearningRate } from './scale-by-learning-rate';
+export { type ScaleByRmsOptions, scaleByRms } from './scale-by-rms';
+export { type ScaleByRssOptions, scaleByRss } from './scale-by-rss';
+export { scaleBySchedule } from './scale-by-schedule';
+export { type SgdOptions, sgd } from './sgd';
+export { type TraceMomentumOptions, traceMomentum } from './trace-momentum';

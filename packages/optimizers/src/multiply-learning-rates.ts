@@ -1,0 +1,53 @@
+import * as tf from '@tensorflow/tfjs-core';
+import {
+  assertNumber,
+  type GradientTransformation,
+  matchesName,
+  namePattern,
+} from '@trainkit/core';
+import { checkPatterns } from './patterns';
+
+/**
+ * Scales the updates of `inner` per parameter by the multiplier of the first pattern (core
+ * `matchesName` glob, in insertion order) that matches the parameter's name; 1 when none does.
+ * A pattern matching no parameter is a ConfigError at `init`. Typical use: smaller steps for
+ * pretrained layers when fine-tuning.
+ * @example multiplyLearningRates({ 'conv*': 0.1, 'head/**': 1 }, adam({ learningRate: 1e-3 }))
+ */
+export function multiplyLearningRates(
+  multipliers: Record<string, number>,
+  inner: GradientTransformation,
+): GradientTransformation {
+  const entries = Object.entries(multipliers ?? {});
+  for (const [p, m] of entries) {
+    namePattern(p);
+    assertNumber(`multipliers["${p}"]`, m, { min: 0 });
+  }
+  const factor = (name: string) => entries.find(([p]) => matchesName(p, name))?.[1] ?? 1;
+  return {
+    kind: 'optimizers.multiplyLearningRates',
+    init: (params) => {
+      checkPatterns(
+        'multipliers',
+        entries.map(([p]) => p),
+        Object.keys(params),
+      );
+      return inner.init(params);
+    },
+    update: (grads, state, params, ctx) => {
+      const r = inner.update(grads, state, params, ctx);
+      const updates: Record<string, tf.Tensor> = {};
+      for (const [k, u] of Object.entries(r.updates)) {
+        const f = factor(k);
+        updates[k] = f === 1 ? u : tf.mul(u, f);
+      }
+      return { updates, state: r.state };
+    },
+    toJSON: () => ({
+      kind: 'optimizers.multiplyLearningRates',
+      version: 1,
+      multipliers: Object.fromEntries(entries),
+      inner: inner.toJSON(),
+    }),
+  };
+}
