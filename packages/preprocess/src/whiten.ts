@@ -76,14 +76,19 @@ export class Whiten extends CovarianceTransform {
       });
     }
     const { values, vectors } = symmetricEigen(m.covariance(), p);
-    const tiny = 1e-12 * Math.max(values[0]!, Number.MIN_VALUE);
+    // The covariance is accumulated from float32 batches: eigenvalues below ~1e-6 of the largest
+    // are rounding noise, and whitening them would amplify that noise a thousandfold.
+    const tiny = 1e-6 * Math.max(values[0]!, Number.MIN_VALUE);
     const scale = values.map((l) => l + this.epsilon);
     if (scale.some((s) => s <= tiny)) {
-      throw new ValueRangeError('covariance is singular: whitening would divide by zero', {
-        argument: 'epsilon',
-        expected: 'epsilon > 0, or data with a full-rank covariance (more samples than features)',
-        received: this.epsilon,
-      });
+      throw new ValueRangeError(
+        'covariance is singular at float32 resolution (an eigenvalue + epsilon <= 1e-6 of the largest): whitening would amplify rounding noise',
+        {
+          argument: 'epsilon',
+          expected: 'epsilon > 0, or data with a full-rank covariance (more samples than features)',
+          received: this.epsilon,
+        },
+      );
     }
     // U[:, i] = vectors row i.  forward = U D^-1/2 (U^T for zca), backward = its inverse.
     const forward = new Float64Array(p * p);

@@ -1,0 +1,51 @@
+import { Rng } from '@trainkit/core';
+import { describe, expect, it } from 'vitest';
+import { expectClose } from '../test/helpers';
+import { randomizedEigen, symmetricEigen } from './linalg';
+
+/** A = Q diag(lambda) Q^T with Q a random orthogonal matrix (Gram-Schmidt), row-major. */
+function withSpectrum(lambda: number[], seed: number): { a: Float64Array; q: number[][] } {
+  const p = lambda.length;
+  const rng = new Rng(seed);
+  const q: number[][] = [];
+  for (let i = 0; i < p; i++) {
+    const v = Array.from({ length: p }, () => rng.normal());
+    for (const u of q) {
+      const d = v.reduce((s, x, j) => s + x * u[j]!, 0);
+      for (let j = 0; j < p; j++) v[j] = v[j]! - d * u[j]!;
+    }
+    const n = Math.hypot(...v);
+    q.push(v.map((x) => x / n));
+  }
+  const a = new Float64Array(p * p);
+  for (let k = 0; k < p; k++)
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < p; j++) a[i * p + j] = a[i * p + j]! + lambda[k]! * q[k]![i]! * q[k]![j]!;
+  return { a, q };
+}
+
+describe('symmetric eigensolvers', () => {
+  it('symmetricEigen: [[2, 1], [1, 2]] has eigenvalues 3, 1 with axes (1, 1)/sqrt2, (1, -1)/sqrt2', () => {
+    const { values, vectors } = symmetricEigen(Float64Array.from([2, 1, 1, 2]), 2);
+    expectClose(values, [3, 1], 1e-12);
+    const r = Math.SQRT1_2;
+    // Largest-magnitude entry positive: ties keep the first, so (r, r) and (r, -r).
+    expectClose(vectors, [r, r, r, -r], 1e-12);
+  });
+
+  it('randomizedEigen recovers the top eigenpairs of a matrix with a known spectrum', () => {
+    const lambda = [50, 20, 10, 5, 1, 0.5, 0.2, 0.1, 0.05, 0.01, 0.01, 0.01, 0.01, 0.01, 0.01];
+    const { a, q } = withSpectrum(lambda, 3);
+    const p = lambda.length;
+    const { values, vectors } = randomizedEigen(a, p, 3, {
+      oversamples: 5,
+      iterations: 4,
+      seed: 1,
+    });
+    expectClose(values, [50, 20, 10], 1e-8);
+    for (let k = 0; k < 3; k++) {
+      const dot = q[k]!.reduce((s, x, j) => s + x * vectors[k * p + j]!, 0);
+      expect(Math.abs(dot)).toBeGreaterThan(1 - 1e-8);
+    }
+  });
+});
