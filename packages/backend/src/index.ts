@@ -1,2 +1,15 @@
-// @trainkit/backend: Fast training kernels for the tfjs cpu/wasm backends, and WebGPU in Node and browsers.
-export {};
+// @trainkit/backend: fast training kernels for the tfjs cpu/wasm backends.
+export { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
+export { conv2dBackpropInputKernel } from './conv2d-backprop-input';
+export { cpuFallbackKernel } from './cpu-fallback';
+export {
+  FAST_KERNEL_BACKENDS,
+  type FastKernelBackend,
+  type InstalledKernels,
+  installedKernels,
+  installFastKernels,
+  uninstallFastKernels,
+} from './install-fast-kernels';
+export { callKernel, release } from './kernel-call';
+export { tileKernel } from './tile';
+export { registerFastBackends, useFastBackend } from './use-fast-backend';
