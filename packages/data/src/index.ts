@@ -1,2 +1,18 @@
-// @trainkit/data: Datasets: IDX / CIFAR-10 binary / CSV readers, seeded shuffle, split, batching, and a small embedded default dataset.
-export {};
+// @trainkit/data: IDX / CIFAR-10 binary / CSV readers, Dataset (seeded shuffle, split, batches),
+// one-hot and pixel normalisation. Browser-safe; Node-only loaders are in '@trainkit/data/node'.
+export { CIFAR10_CLASSES, parseCifar10 } from './cifar10';
+export { type CsvOptions, parseCsv } from './csv';
+export { type Batch, type BatchOptions, Dataset, type DatasetInit, type Examples } from './dataset';
+export { gunzip, isGzip, maybeGunzip } from './gunzip';
+export { type IdxArray, type IdxDType, parseIdx, readIdx } from './idx';
+export { datasetFromIdx } from './idx-dataset';
+export { oneHot } from './one-hot';
+export {
+  fitPixelNormalization,
+  type PixelNormalization,
+  type PixelNormalizationOptions,
+  pixelNormalization,
+  pixelNormalizationFromJSON,
+  registerDataKinds,
+} from './pixel-normalization';
+export { type SplitOptions, type Splits, splitDataset } from './split';
