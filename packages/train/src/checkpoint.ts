@@ -86,7 +86,7 @@ export function loadTensors(
 /** Checks a value is a {@link Checkpoint}. */
 export function assertCheckpoint(c: unknown, argument = 'resumeFrom'): Checkpoint {
   const k = c as Checkpoint;
-  if (!k || k.kind !== 'train.checkpoint' || k.version !== 1 || typeof k.step !== 'number') {
+  if (k?.kind !== 'train.checkpoint' || k.version !== 1 || typeof k.step !== 'number') {
     throw new ConfigError('not a training checkpoint', {
       argument,
       expected: "{ kind: 'train.checkpoint', version: 1, ... }",

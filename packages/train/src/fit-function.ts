@@ -131,16 +131,18 @@ export async function fitFunction(
     constraints: options.constraints ?? [],
     optimizer: options.optimizer,
     state: new OptimizerState(options.optimizer, params),
-    healthy: tf.variable(tf.scalar(1), false),
+    healthy: tf.tidy(() => tf.variable(tf.scalar(1), false)),
     sums: {},
     accumulateSteps,
   };
   for (const k of ['loss', ...metrics.map((m) => m.name)])
-    ctx.sums[k] = tf.variable(tf.scalar(0), false);
+    ctx.sums[k] = tf.tidy(() => tf.variable(tf.scalar(0), false));
   if (accumulateSteps > 1) {
     ctx.accumulated = {};
     for (const k of names)
-      ctx.accumulated[k] = tf.variable(tf.zerosLike(params[k] as tf.Variable), false);
+      ctx.accumulated[k] = tf.tidy(() =>
+        tf.variable(tf.zerosLike(params[k] as tf.Variable), false),
+      );
   }
 
   const listeners = new ListenerList([
@@ -179,7 +181,9 @@ export async function fitFunction(
     const lend = listeners.wantsBatches;
     for (; epoch < epochs && !listeners.stopped && nanStep === undefined; ) {
       await listeners.epochBegin({ epoch, step });
-      for (const v of Object.values(ctx.sums)) v.assign(tf.zerosLike(v));
+      tf.tidy(() => {
+        for (const v of Object.values(ctx.sums)) v.assign(tf.zerosLike(v));
+      });
       let seen = 0;
       let batch = 0;
       for await (const b of epochBatches(train, { batchSize, shuffle, rng })) {

@@ -38,7 +38,7 @@ function modelForward(model: TrainableModel): Forward {
  *   epochs: 3, batchSize: 64, validationData: { x: xVal, y: yVal },
  * });
  */
-export function fit(
+export async function fit(
   model: TrainableModel,
   data: TrainData,
   options: FitOptions,
@@ -53,7 +53,7 @@ export function fit(
  * @example
  * const { loss, acc } = await evaluate(model, { x: xTest, y: yTest }, { loss: softmaxCrossEntropy(), metrics: [accuracy()] });
  */
-export function evaluate(
+export async function evaluate(
   model: TrainableModel,
   data: TrainData,
   options: EvaluateOptions,
