@@ -47,7 +47,9 @@ describe('fitFunction', () => {
     const gw = [0, 1].map((j) => (2 / 4) * X.reduce((s, row, i) => s + row[j]! * r[i]!, 0));
     const gb = (2 / 4) * r.reduce((s, v) => s + v, 0);
     const v = await values(p);
-    v.w.forEach((w, j) => expect(w).toBeCloseTo(-0.1 * gw[j]!, 6));
+    v.w.forEach((w, j) => {
+      expect(w).toBeCloseTo(-0.1 * gw[j]!, 6);
+    });
     expect(v.b[0]).toBeCloseTo(-0.1 * gb, 6);
     free(p);
     tf.dispose([data.x, data.y]);
@@ -78,7 +80,9 @@ describe('fitFunction', () => {
     expect(rb.step).toBe(3);
     const va = await values(a);
     const vb = await values(b);
-    va.w.forEach((w, i) => expect(vb.w[i]).toBeCloseTo(w, 6));
+    va.w.forEach((w, i) => {
+      expect(vb.w[i]).toBeCloseTo(w, 6);
+    });
     expect(vb.b[0]).toBeCloseTo(va.b[0]!, 6);
     free(a);
     free(b);
@@ -175,7 +179,9 @@ describe('fitFunction', () => {
     await fitFunction(first, linear, data, {
       ...opts,
       epochs: 1,
-      onCheckpoint: (c) => void (ckpt = c),
+      onCheckpoint: (c) => {
+        ckpt = c;
+      },
     });
     expect(ckpt?.epoch).toBe(1);
     expect(ckpt?.step).toBe(5);
@@ -225,7 +231,9 @@ describe('fitFunction', () => {
       loss: softmaxCrossEntropy(),
       optimizer: testSgd(0.1),
       progress: false,
-      onCheckpoint: (c) => void (ckpt = c),
+      onCheckpoint: (c) => {
+        ckpt = c;
+      },
     });
     const other = { w: tf.variable(tf.zeros([3, 3])), b: p.b! } as Params;
     await expect(

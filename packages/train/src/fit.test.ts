@@ -53,7 +53,9 @@ describe('fit (LayersModel)', () => {
     expect(last.loss!).toBeLessThan(first.loss! * 0.5);
     expect(last.acc!).toBeGreaterThan(0.9);
     expect(last.val_acc!).toBeGreaterThan(0.9);
-    const logs = await evaluate(model, val, { loss: softmaxCrossEntropy(), metrics: [accuracy()] });
+    const logs = await expectNoLeaks(() =>
+      evaluate(model, val, { loss: softmaxCrossEntropy(), metrics: [accuracy()] }),
+    );
     expect(logs.acc).toBeCloseTo(last.val_acc!, 6);
     expect(logs.loss).toBeCloseTo(last.val_loss!, 5);
     model.dispose();
