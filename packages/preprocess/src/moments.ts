@@ -79,7 +79,8 @@ export class CovarianceMoments {
     const [mu, s] = tf.tidy(() => {
       const m = tf.mean(rows, 0);
       const d = tf.sub(rows, m);
-      return [m, tf.matMul(d, d, true, false)];
+      // Transpose first: XNNPACK (wasm) runs a plain matMul ~10x faster than one with transposeA.
+      return [m, tf.matMul(tf.transpose(d), d)];
     });
     const meanB = mu.dataSync();
     const sB = s.dataSync();
