@@ -45,7 +45,7 @@ export function addDecayedWeights(options: AddDecayedWeightsOptions): GradientTr
       const updates: Record<string, tf.Tensor> = {};
       for (const [k, g] of Object.entries(grads)) {
         if (!decays(k) || lambda === 0) {
-          updates[k] = g;
+          updates[k] = tf.clone(g); // updates are always new tensors the caller owns
           continue;
         }
         const p = params?.[k];

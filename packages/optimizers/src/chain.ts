@@ -1,4 +1,4 @@
-import type { Tensor } from '@tensorflow/tfjs-core';
+import * as tf from '@tensorflow/tfjs-core';
 import {
   ConfigError,
   type GradientTransformation,
@@ -39,12 +39,16 @@ export function chain(...transforms: GradientTransformation[]): GradientTransfor
       return state;
     },
     update: (grads, state, params, ctx) => {
-      let updates: TensorMap = grads;
+      // An empty chain is the identity; its updates are still new tensors the caller owns.
+      let updates: TensorMap =
+        transforms.length === 0
+          ? Object.fromEntries(Object.entries(grads).map(([k, g]) => [k, tf.clone(g)]))
+          : grads;
       const next: TransformState = {};
       transforms.forEach((t, i) => {
         const r = t.update(updates, subState(state, i), params, ctx);
         updates = r.updates;
-        for (const [k, v] of Object.entries(r.state)) next[`${i}/${k}`] = v as Tensor;
+        for (const [k, v] of Object.entries(r.state)) next[`${i}/${k}`] = v as tf.Tensor;
       });
       return { updates, state: next };
     },

@@ -11,11 +11,26 @@ export { freeze } from './freeze';
 export { type MomentumOptions, momentum, nesterov } from './momentum';
 export { multiplyLearningRates } from './multiply-learning-rates';
 export { createOptimizerState, type OptimizerState } from './optimizer-state';
+export { optimizerFromJSON, registerOptimizerKinds, scheduleFromJSON } from './registry';
 export { type RmspropOptions, rmsprop } from './rmsprop';
 export { type ScaleByAdamOptions, scaleByAdam } from './scale-by-adam';
 export { type ScaleByLearningRateOptions, scaleByLearningRate } from './scale-by-learning-rate';
 export { type ScaleByRmsOptions, scaleByRms } from './scale-by-rms';
 export { type ScaleByRssOptions, scaleByRss } from './scale-by-rss';
 export { scaleBySchedule } from './scale-by-schedule';
+export { constant } from './schedules/constant';
+export { type CosineDecayOptions, cosineDecay } from './schedules/cosine-decay';
+export { type ExponentialDecayOptions, exponentialDecay } from './schedules/exponential-decay';
+export { type InverseTimeDecayOptions, inverseTimeDecay } from './schedules/inverse-time-decay';
+export { type LinearWarmupOptions, linearWarmup } from './schedules/linear-warmup';
+export { type OneCycleOptions, oneCycle } from './schedules/one-cycle';
+export { type PiecewiseConstantOptions, piecewiseConstant } from './schedules/piecewise-constant';
+export { type PolynomialDecayOptions, polynomialDecay } from './schedules/polynomial-decay';
+export {
+  type ReduceOnPlateau,
+  type ReduceOnPlateauOptions,
+  reduceOnPlateau,
+} from './schedules/reduce-on-plateau';
+export { type StepDecayOptions, stepDecay } from './schedules/step-decay';
 export { type SgdOptions, sgd } from './sgd';
 export { type TraceMomentumOptions, traceMomentum } from './trace-momentum';
