@@ -47,7 +47,9 @@ export function splitDataset(ds: Dataset, options: SplitOptions = {}): Splits {
   const groups: number[][] = [];
   if (options.stratify ?? false) {
     for (let c = 0; c < ds.numClasses; c++) groups.push([]);
-    ds.y.forEach((c, i) => groups[c]!.push(i));
+    ds.y.forEach((c, i) => {
+      groups[c]!.push(i);
+    });
   } else {
     groups.push(Array.from({ length: ds.size }, (_, i) => i));
   }
