@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { type Constraint, IOError, NaNError, type Params } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/core/test';
+import { exponentialDecay, sgd } from '@trainkit/optimizers';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../test/blobs';
 import { testMomentum, testSgd } from '../test/tiny-optimizers';
@@ -158,63 +159,77 @@ describe('fitFunction', () => {
     tf.dispose([data.x, data.y]);
   });
 
-  it('resumes exactly: 2 epochs straight == 1 epoch + checkpoint (via a directory) + 1 epoch', async () => {
-    const data = blobs(24);
-    const init = [
-      [0.1, -0.2, 0.3],
-      [0.05, 0.4, -0.1],
-    ];
-    const opts = {
-      loss: softmaxCrossEntropy(),
-      optimizer: testMomentum(0.1, 0.9),
-      batchSize: 5,
-      rng: 11,
-      progress: false,
-    };
-    const straight = makeParams(init, [0, 0, 0]);
-    await fitFunction(straight, linear, data, { ...opts, epochs: 2 });
+  it.each([
+    ['test momentum', () => testMomentum(0.1, 0.9)],
+    [
+      'sgd, Nesterov, decayed lr',
+      () =>
+        sgd({
+          learningRate: exponentialDecay({ initialValue: 0.1, decaySteps: 2, decayRate: 0.5 }),
+          momentum: 0.9,
+          nesterov: true,
+        }),
+    ],
+  ] as const)(
+    'resumes exactly (%s): 2 epochs straight == 1 epoch + checkpoint (via a directory) + 1 epoch',
+    async (_name, make) => {
+      const data = blobs(24);
+      const init = [
+        [0.1, -0.2, 0.3],
+        [0.05, 0.4, -0.1],
+      ];
+      const opts = {
+        loss: softmaxCrossEntropy(),
+        optimizer: make(),
+        batchSize: 5,
+        rng: 11,
+        progress: false,
+      };
+      const straight = makeParams(init, [0, 0, 0]);
+      await fitFunction(straight, linear, data, { ...opts, epochs: 2 });
 
-    const first = makeParams(init, [0, 0, 0]);
-    let ckpt: Checkpoint | undefined;
-    await fitFunction(first, linear, data, {
-      ...opts,
-      epochs: 1,
-      onCheckpoint: (c) => {
-        ckpt = c;
-      },
-    });
-    expect(ckpt?.epoch).toBe(1);
-    expect(ckpt?.step).toBe(5);
-    const dir = mkdtempSync(join(tmpdir(), 'trainkit-ckpt-'));
-    await saveCheckpoint(dir, ckpt!);
-    const restored = await restoreCheckpoint(dir);
-    rmSync(dir, { recursive: true });
-    expect(restored.step).toBe(5);
+      const first = makeParams(init, [0, 0, 0]);
+      let ckpt: Checkpoint | undefined;
+      await fitFunction(first, linear, data, {
+        ...opts,
+        epochs: 1,
+        onCheckpoint: (c) => {
+          ckpt = c;
+        },
+      });
+      expect(ckpt?.epoch).toBe(1);
+      expect(ckpt?.step).toBe(5);
+      const dir = mkdtempSync(join(tmpdir(), 'trainkit-ckpt-'));
+      await saveCheckpoint(dir, ckpt!);
+      const restored = await restoreCheckpoint(dir);
+      rmSync(dir, { recursive: true });
+      expect(restored.step).toBe(5);
 
-    const resumed = makeParams(
-      [
+      const resumed = makeParams(
+        [
+          [9, 9, 9],
+          [9, 9, 9],
+        ],
         [9, 9, 9],
-        [9, 9, 9],
-      ],
-      [9, 9, 9],
-    ); // overwritten by the checkpoint
-    const res = await fitFunction(resumed, linear, data, {
-      ...opts,
-      epochs: 2,
-      rng: 999,
-      resumeFrom: restored,
-    });
-    expect(res.epoch).toBe(2);
-    expect(res.step).toBe(10);
-    expect(await values(resumed)).toEqual(await values(straight));
-    // without the momentum state the run would differ: a sanity check that the test can fail
-    const noState = makeParams(init, [0, 0, 0]);
-    await fitFunction(noState, linear, data, { ...opts, epochs: 1, rng: 11 });
-    await fitFunction(noState, linear, data, { ...opts, epochs: 1, rng: 11 });
-    expect(await values(noState)).not.toEqual(await values(straight));
-    for (const p of [straight, first, resumed, noState]) free(p);
-    tf.dispose([data.x, data.y]);
-  });
+      ); // overwritten by the checkpoint
+      const res = await fitFunction(resumed, linear, data, {
+        ...opts,
+        epochs: 2,
+        rng: 999,
+        resumeFrom: restored,
+      });
+      expect(res.epoch).toBe(2);
+      expect(res.step).toBe(10);
+      expect(await values(resumed)).toEqual(await values(straight));
+      // without the momentum state the run would differ: a sanity check that the test can fail
+      const noState = makeParams(init, [0, 0, 0]);
+      await fitFunction(noState, linear, data, { ...opts, epochs: 1, rng: 11 });
+      await fitFunction(noState, linear, data, { ...opts, epochs: 1, rng: 11 });
+      expect(await values(noState)).not.toEqual(await values(straight));
+      for (const p of [straight, first, resumed, noState]) free(p);
+      tf.dispose([data.x, data.y]);
+    },
+  );
 
   it('restoreCheckpoint reports a missing directory with an IOError; mismatched checkpoints are refused', async () => {
     await expect(restoreCheckpoint('/nonexistent/trainkit')).rejects.toThrow(IOError);
@@ -247,6 +262,44 @@ describe('fitFunction', () => {
     ).rejects.toThrow(/resumeFrom.weights.w/);
     other.w!.dispose();
     free(p);
+    tf.dispose([data.x, data.y]);
+  });
+
+  it('defaults to sgd with learning rate 0.01', async () => {
+    const data = blobs(12);
+    const a = makeParams(
+      [
+        [0.1, -0.2, 0.3],
+        [0.05, 0.4, -0.1],
+      ],
+      [0, 0, 0],
+    );
+    const b = makeParams(
+      [
+        [0.1, -0.2, 0.3],
+        [0.05, 0.4, -0.1],
+      ],
+      [0, 0, 0],
+    );
+    await fitFunction(a, linear, data, {
+      loss: softmaxCrossEntropy(),
+      progress: false,
+      batchSize: 4,
+    });
+    await fitFunction(b, linear, data, {
+      loss: softmaxCrossEntropy(),
+      optimizer: testSgd(0.01),
+      progress: false,
+      batchSize: 4,
+    });
+    const va = await values(a);
+    const vb = await values(b);
+    va.w.forEach((w, i) => {
+      expect(vb.w[i]).toBeCloseTo(w, 6);
+    });
+    expect(va.w[0]).not.toBeCloseTo(0.1, 4);
+    free(a);
+    free(b);
     tf.dispose([data.x, data.y]);
   });
 

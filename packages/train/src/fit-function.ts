@@ -14,6 +14,7 @@ import {
   resolveHyper,
   type TrainingListener,
 } from '@trainkit/core';
+import { sgd } from '@trainkit/optimizers';
 import {
   checkTensorData,
   checkTrainData,
@@ -34,8 +35,8 @@ import { type Forward, type StepContext, trainStep } from './train-step';
 export interface FitOptions {
   /** The loss minimised (penalties are added). */
   loss: Loss;
-  /** Any gradient transformation (e.g. `sgd(...)`, `chain(clipByGlobalNorm(1), adam())`). */
-  optimizer: GradientTransformation;
+  /** Any gradient transformation (e.g. `chain(clipByGlobalNorm(1), adam())`). Default `sgd({ learningRate: 0.01 })`. */
+  optimizer?: GradientTransformation;
   metrics?: Metric[];
   /** Epochs to train in total (a resumed run counts those already done). Default 1. */
   epochs?: number;
@@ -99,6 +100,7 @@ export async function fitFunction(
   options: FitOptions,
 ): Promise<FitResult> {
   checkOptions(params, forward, options);
+  const optimizer = options.optimizer ?? sgd({ learningRate: 0.01 });
   const train = checkTrainData(data);
   const n = isTensorData(train) ? checkTensorData(train, 'data') : undefined;
   if (options.validationData !== undefined)
@@ -129,8 +131,8 @@ export async function fitFunction(
     metrics,
     penalties: options.penalties ?? [],
     constraints: options.constraints ?? [],
-    optimizer: options.optimizer,
-    state: new OptimizerState(options.optimizer, params),
+    optimizer,
+    state: new OptimizerState(optimizer, params),
     healthy: tf.tidy(() => tf.variable(tf.scalar(1), false)),
     sums: {},
     accumulateSteps,
@@ -149,7 +151,7 @@ export async function fitFunction(
     ...((options.progress ?? true) ? [progressBar()] : []),
     ...(options.listeners ?? []),
   ]);
-  const lrHyper = learningRateOf(options.optimizer);
+  const lrHyper = learningRateOf(optimizer);
   let step = resume?.step ?? 0;
   let epoch = resume?.epoch ?? 0;
   const history: Logs[] = [];
@@ -328,6 +330,7 @@ function checkOptions(params: Params, forward: Forward, options: FitOptions): vo
     });
   }
   const opt = options.optimizer as Partial<GradientTransformation> | undefined;
+  if (opt === undefined) return;
   if (!opt || typeof opt.init !== 'function' || typeof opt.update !== 'function') {
     throw new ConfigError('an optimizer is required', {
       argument: 'options.optimizer',

@@ -8,6 +8,7 @@ import {
   ShapeError,
 } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/core/test';
+import { sgd } from '@trainkit/optimizers';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../test/blobs';
 import { testSgd } from '../test/tiny-optimizers';
@@ -40,7 +41,7 @@ describe('fit (LayersModel)', () => {
     const { history, epoch, step } = await fit(model, data, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
-      optimizer: testSgd(0.2),
+      optimizer: sgd({ learningRate: 0.2, momentum: 0.5 }),
       epochs: 8,
       batchSize: 16,
       validationData: val,
