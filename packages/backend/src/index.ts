@@ -1,4 +1,5 @@
 // @trainkit/backend: fast training kernels for the tfjs cpu/wasm backends.
+export { batchMatMulKernel } from './batch-mat-mul';
 export { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 export { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 export { cpuFallbackKernel } from './cpu-fallback';

@@ -7,6 +7,7 @@ import {
   unregisterKernel,
 } from '@tensorflow/tfjs-core';
 import { assertOneOf, ConfigError } from '@trainkit/core';
+import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuFallbackKernel } from './cpu-fallback';
@@ -36,6 +37,8 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
     conv2dBackpropInputKernel(backend, orCpu('Conv2DBackpropInput')),
   ];
   if (backend === 'wasm') {
+    const matMul = original('BatchMatMul');
+    if (matMul) list.push(batchMatMulKernel(backend, matMul));
     const tile = original('Tile');
     if (tile) list.push(tileKernel(backend, tile));
     for (const name of [
@@ -52,7 +55,8 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
 /**
  * Registers trainkit's training kernels for a tfjs backend, replacing slow ones and filling
  * the gaps that keep it from training: on `wasm`, Conv2DBackpropFilter (missing in tfjs
- * 4.22) and Conv2DBackpropInput through XNNPACK's forward conv, Tile through a broadcasting
+ * 4.22) and Conv2DBackpropInput through XNNPACK's forward conv, BatchMatMul with a
+ * transposed A through an explicit transpose, Tile through a broadcasting
  * add, and the depthwise backprops and UnsortedSegmentSum through the cpu kernels; on `cpu`,
  * the two conv backprops through the forward conv. Import the backend's package first.
  * Idempotent; undo with {@link uninstallFastKernels}.
@@ -77,7 +81,9 @@ export function installFastKernels(backend: FastKernelBackend = 'wasm'): Install
     const previous = getKernel(config.kernelName, backend);
     originals.set(key(backend, config.kernelName), previous);
     if (previous) unregisterKernel(config.kernelName, backend);
-    registerKernel(config);
+    // Keep the original's setup (wasm kernels bind their C functions there) so that the
+    // original stays callable as our fallback.
+    registerKernel({ ...config, setupFunc: previous?.setupFunc });
     kernels.push(config.kernelName);
   }
   return { backend, kernels };

@@ -1,0 +1,210 @@
+// trainkit's headline benchmark: one SGD training step (batch 64) of LeNet-5 and a small
+// ResNet on every available tfjs backend, interleaved with PyTorch in the same run.
+//   pnpm bench                 (from the repo root; BENCH_ROUNDS=n for more rounds)
+import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { createInterface } from 'node:readline';
+import '@tensorflow/tfjs-backend-cpu';
+import '@tensorflow/tfjs-backend-wasm';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { installFastKernels } from '@trainkit/backend';
+import { lenet5, sgdStep, smallResNet, trainingFlopsPerImage } from './models';
+
+const BATCH = 64;
+const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+const here = new URL('.', import.meta.url).pathname;
+type ModelName = 'lenet' | 'resnet';
+const builders: Record<ModelName, () => tfl.LayersModel> = { lenet: lenet5, resnet: smallResNet };
+const inputShape: Record<ModelName, number[]> = { lenet: [28, 28, 1], resnet: [32, 32, 3] };
+const flops: Record<ModelName, number> = { lenet: 0, resnet: 0 };
+
+const median = (xs: number[]) => {
+  const s = [...xs].sort((a, b) => a - b);
+  const m = s.length >> 1;
+  return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
+};
+
+// ---------------------------------------------------------------- tfjs
+interface Runner {
+  model: tfl.LayersModel;
+  opt: tf.Optimizer;
+  x: tf.Tensor;
+  y: tf.Tensor;
+}
+async function makeRunner(backend: string, name: ModelName): Promise<Runner> {
+  await tf.setBackend(backend);
+  const model = builders[name]();
+  const x = tf.randomNormal([BATCH, ...inputShape[name]], 0, 1, 'float32', 1);
+  const y = tf.oneHot(tf.randomUniformInt([BATCH], 0, 10, { seed: 2 }), 10);
+  return { model, opt: tf.train.sgd(0.01), x, y };
+}
+async function timeSteps(backend: string, r: Runner, steps: number): Promise<number[]> {
+  await tf.setBackend(backend);
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    const loss = sgdStep(r.model, r.opt, r.x, r.y);
+    await loss.data();
+    tf.dispose(loss);
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+// ---------------------------------------------------------------- PyTorch
+interface Torch {
+  run(name: ModelName, steps: number): Promise<number[]>;
+  close(): void;
+  version: string;
+}
+async function startTorch(): Promise<Torch | string> {
+  const python = process.env.PYTHON ?? '/usr/bin/python3';
+  if (!existsSync(python)) return `no ${python}`;
+  const child = spawn(python, [`${here}torch_bench.py`, '2'], {
+    env: { ...process.env, OMP_PROC_BIND: 'true', OMP_PLACES: 'cores' },
+    stdio: ['pipe', 'pipe', 'pipe'],
+  });
+  let stderr = '';
+  child.stderr.on('data', (d) => {
+    stderr += d;
+  });
+  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
+  const next = async () => {
+    const { value, done } = await lines.next();
+    if (done) throw new Error(stderr.trim().split('\n').at(-1) ?? 'python exited');
+    return JSON.parse(value as string);
+  };
+  try {
+    const hello = await next();
+    return {
+      version: `${hello.torch}, ${hello.threads} threads`,
+      run: async (name, steps) => {
+        child.stdin.write(`${name} ${steps}\n`);
+        return (await next()).ms;
+      },
+      close: () => child.stdin.end(),
+    };
+  } catch (e) {
+    return `PyTorch unavailable (${(e as Error).message})`;
+  }
+}
+
+// ---------------------------------------------------------------- the run
+interface Row {
+  variant: string;
+  model: ModelName;
+  times: number[];
+  note?: string;
+}
+const rows: Row[] = [];
+const row = (variant: string, model: ModelName) => {
+  let r = rows.find((x) => x.variant === variant && x.model === model);
+  if (!r) rows.push((r = { variant, model, times: [] }));
+  return r;
+};
+
+async function tryTrain(backend: string, name: ModelName): Promise<string | undefined> {
+  try {
+    const r = await makeRunner(backend, name);
+    await timeSteps(backend, r, 1);
+    return undefined;
+  } catch (e) {
+    return (e as Error).message.split('\n')[0];
+  }
+}
+
+async function main() {
+  await tf.setBackend('cpu');
+  for (const name of ['lenet', 'resnet'] as const) {
+    const model = builders[name]();
+    flops[name] = trainingFlopsPerImage(model) * BATCH;
+    model.dispose();
+  }
+  console.log(
+    `trainkit bench: SGD step, batch ${BATCH}, tfjs ${tf.version_core}, node ${process.version}`,
+  );
+  console.log(
+    'FLOPs per step = 64 x 6 x forward multiply-adds (conv OH*OW*KH*KW*Cin*Cout, dense in*out):',
+    `LeNet ${(flops.lenet / 1e9).toFixed(3)} GFLOP, ResNet ${(flops.resnet / 1e9).toFixed(2)} GFLOP`,
+  );
+  const torch = await startTorch();
+  if (typeof torch === 'string') console.log(`PyTorch: skipped — ${torch}`);
+  else console.log(`PyTorch ${torch.version}`);
+
+  // Stock backends first, before any kernel is replaced.
+  const stockWasm = await tryTrain('wasm', 'lenet');
+  if (stockWasm) row('wasm stock', 'lenet').note = `cannot train: ${stockWasm}`;
+  if (process.env.BENCH_SKIP_STOCK_CPU === undefined) {
+    const r = await makeRunner('cpu', 'lenet');
+    row('cpu stock', 'lenet').times.push(...(await timeSteps('cpu', r, 2)).slice(1));
+  } else row('cpu stock', 'lenet').note = 'skipped (BENCH_SKIP_STOCK_CPU)';
+  row('cpu stock', 'resnet').note = 'skipped: ~522 s per step (see the probe note)';
+
+  installFastKernels('cpu');
+  const cpuFast = await makeRunner('cpu', 'lenet');
+  row('cpu + trainkit', 'lenet').times.push(...(await timeSteps('cpu', cpuFast, 3)).slice(1));
+  row('cpu + trainkit', 'resnet').note = 'skipped: tens of seconds per step';
+
+  installFastKernels('wasm');
+  const wasm: Record<ModelName, Runner> = {
+    lenet: await makeRunner('wasm', 'lenet'),
+    resnet: await makeRunner('wasm', 'resnet'),
+  };
+  await timeSteps('wasm', wasm.lenet, 5); // warm-up (XNNPACK operators, heap growth)
+  await timeSteps('wasm', wasm.resnet, 2);
+  if (typeof torch !== 'string') {
+    await torch.run('lenet', 10);
+    await torch.run('resnet', 3);
+  }
+  const steps: Record<ModelName, number> = { lenet: 20, resnet: 4 };
+  for (let round = 0; round < ROUNDS; round++) {
+    for (const name of ['lenet', 'resnet'] as const) {
+      if (typeof torch !== 'string')
+        row('PyTorch', name).times.push(...(await torch.run(name, steps[name])));
+      row('wasm + trainkit', name).times.push(
+        ...(await timeSteps('wasm', wasm[name], steps[name])),
+      );
+    }
+  }
+  if (typeof torch !== 'string') torch.close();
+  else
+    for (const name of ['lenet', 'resnet'] as const)
+      row('PyTorch', name).note = `skipped: ${torch}`;
+
+  printTable();
+  const fitOverhead = `${here}fit-overhead.ts`;
+  if (existsSync(fitOverhead)) {
+    const mod = (await import(fitOverhead)) as { main?: () => Promise<void> };
+    await mod.main?.();
+  }
+}
+
+function printTable() {
+  const torchMs = (m: ModelName) => {
+    const t = rows.find((r) => r.variant === 'PyTorch' && r.model === m);
+    return t && t.times.length > 0 ? median(t.times) : undefined;
+  };
+  const lines = [
+    '| model | variant | ms/step (median) | n | images/s | GFLOP/s | vs PyTorch |',
+    '|---|---|---|---|---|---|---|',
+  ];
+  for (const m of ['lenet', 'resnet'] as const) {
+    for (const r of rows.filter((x) => x.model === m)) {
+      const label = m === 'lenet' ? 'LeNet-5' : 'small ResNet';
+      if (r.times.length === 0) {
+        lines.push(`| ${label} | ${r.variant} | ${r.note ?? 'no data'} | | | | |`);
+        continue;
+      }
+      const ms = median(r.times);
+      const ref = torchMs(m);
+      const ratio = ref === undefined ? 'n/a' : `${(ms / ref).toFixed(2)}x`;
+      lines.push(
+        `| ${label} | ${r.variant} | ${ms.toFixed(1)} | ${r.times.length} | ${((BATCH * 1000) / ms).toFixed(0)} | ${(flops[m] / ms / 1e6).toFixed(1)} | ${ratio} |`,
+      );
+    }
+  }
+  console.log(`\n${lines.join('\n')}\n`);
+}
+
+await main();
