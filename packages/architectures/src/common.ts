@@ -110,7 +110,9 @@ export function resolveBase(
       received: inputShape,
     });
   }
-  inputShape.forEach((d, i) => assertPositiveInt(`inputShape[${i}]`, d));
+  inputShape.forEach((d, i) => {
+    assertPositiveInt(`inputShape[${i}]`, d);
+  });
   const [h, w] = inputShape;
   if (h < defaults.minSize || w < defaults.minSize) {
     throw new ShapeError(`input too small for ${family}`, {
@@ -158,7 +160,11 @@ export function resolveRate(name: string, value: number | undefined, fallback: n
 export function resolveFlag(name: string, value: boolean | undefined, fallback: boolean): boolean {
   const v = value ?? fallback;
   if (typeof v !== 'boolean') {
-    throw new ConfigError('must be a boolean', { argument: name, expected: 'true or false', received: v });
+    throw new ConfigError('must be a boolean', {
+      argument: name,
+      expected: 'true or false',
+      received: v,
+    });
   }
   return v;
 }

@@ -31,11 +31,10 @@ export interface LeNet5Options extends BaseOptions {
 export function lenet5(options: LeNet5Options = {}): tfl.LayersModel {
   const variant = assertOneOf('variant', options.variant ?? 'classic', ['classic', 'modern']);
   const h = options.inputShape?.[0];
-  const c1Padding = assertOneOf(
-    'c1Padding',
-    options.c1Padding ?? (h === 28 ? 'same' : 'valid'),
-    ['valid', 'same'] as const,
-  );
+  const c1Padding = assertOneOf('c1Padding', options.c1Padding ?? (h === 28 ? 'same' : 'valid'), [
+    'valid',
+    'same',
+  ] as const);
   const o = resolveBase('lenet5', options, {
     inputShape: [32, 32, 1],
     numClasses: 10,

@@ -59,7 +59,10 @@ function shortcut(
   // Option A: subsample by taking every other pixel (a 1x1 pool), pad the new channels with zeros.
   let y = x;
   if (strides > 1) {
-    y = call(tfl.layers.maxPooling2d({ name: `${name}.shortcut.subsample`, poolSize: 1, strides }), y);
+    y = call(
+      tfl.layers.maxPooling2d({ name: `${name}.shortcut.subsample`, poolSize: 1, strides }),
+      y,
+    );
   }
   const extra = filters - cin;
   const before = Math.floor(extra / 2);
@@ -72,7 +75,9 @@ function merge(
   name: string,
   o: BlockOptions,
 ) {
-  const y = tfl.layers.add({ name: `${name}.add` }).apply([residual, identity]) as tfl.SymbolicTensor;
+  const y = tfl.layers
+    .add({ name: `${name}.add` })
+    .apply([residual, identity]) as tfl.SymbolicTensor;
   return call(tfl.layers.activation({ name: `${name}.relu`, activation: o.activation }), y);
 }
 

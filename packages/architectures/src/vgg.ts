@@ -25,8 +25,20 @@ export interface VggOptions extends BaseOptions {
 // Filters per conv in each of the 5 blocks (Simonyan & Zisserman 2015, Table 1).
 const CONFIGS: Record<VggDepth, number[][]> = {
   11: [[64], [128], [256, 256], [512, 512], [512, 512]],
-  13: [[64, 64], [128, 128], [256, 256], [512, 512], [512, 512]],
-  16: [[64, 64], [128, 128], [256, 256, 256], [512, 512, 512], [512, 512, 512]],
+  13: [
+    [64, 64],
+    [128, 128],
+    [256, 256],
+    [512, 512],
+    [512, 512],
+  ],
+  16: [
+    [64, 64],
+    [128, 128],
+    [256, 256, 256],
+    [512, 512, 512],
+    [512, 512, 512],
+  ],
   19: [
     [64, 64],
     [128, 128],
@@ -85,7 +97,10 @@ export function vgg(options: VggOptions = {}): tfl.LayersModel {
           tfl.layers.batchNormalization({ name: `${id}_bn${i + 1}`, epsilon: 1e-5, momentum: 0.9 }),
           x,
         );
-        x = call(tfl.layers.activation({ name: `${id}_relu${i + 1}`, activation: o.activation }), x);
+        x = call(
+          tfl.layers.activation({ name: `${id}_relu${i + 1}`, activation: o.activation }),
+          x,
+        );
       }
     });
     x = call(tfl.layers.maxPooling2d({ name: `block${b + 1}_pool`, poolSize: 2, strides: 2 }), x);
