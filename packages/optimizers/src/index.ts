@@ -33,4 +33,5 @@ export {
 } from './schedules/reduce-on-plateau';
 export { type StepDecayOptions, stepDecay } from './schedules/step-decay';
 export { type SgdOptions, sgd } from './sgd';
+export { LayersOptimizer, registerLayersOptimizer, toLayersOptimizer } from './to-layers-optimizer';
 export { type TraceMomentumOptions, traceMomentum } from './trace-momentum';
