@@ -1,2 +1,11 @@
-// @trainkit/batchnorm: Batch normalization layer with correct freezing for fine-tuning, statistics re-estimation and folding.
-export {};
+// @trainkit/batchnorm: batch normalization layer, freezing, statistics re-estimation, folding.
+export {
+  BatchNormalization,
+  type BatchNormalizationArgs,
+  batchNormalization,
+  registerBatchNormalization,
+  type VarianceCorrection,
+} from './batch-normalization';
+export { fold } from './fold';
+export { batchNormLayers } from './layers-of';
+export { recomputeStatistics } from './recompute-statistics';
