@@ -39,8 +39,8 @@ export async function downloadFile(
     bytes = new Uint8Array(await res.arrayBuffer());
   } catch (cause) {
     if (cause instanceof IOError) throw cause;
-    const reason =
-      (cause as { cause?: { code?: string } })?.cause?.code ?? (cause as Error)?.message;
+    const inner = (cause as { cause?: { code?: string; message?: string } })?.cause;
+    const reason = inner?.code ?? inner?.message ?? (cause as Error)?.message;
     throw new IOError(`cannot download (offline or unreachable: ${reason})`, {
       argument: url,
       expected:

@@ -50,7 +50,7 @@ describe('pixelNormalization', () => {
       const y = n.applyTensor(x);
       expect(y.dtype).toBe('float32');
       const v = await y.data();
-      [-0.4, 0, 1.6, 0.4].forEach((e, i) => expect(v[i]).toBeCloseTo(e, 5));
+      for (const [i, e] of [-0.4, 0, 1.6, 0.4].entries()) expect(v[i]).toBeCloseTo(e, 5);
       y.dispose();
     });
     x.dispose();
@@ -109,7 +109,7 @@ describe('fitPixelNormalization', () => {
     // channel 0: 0, 255 -> mean 0.5, std 0.5; channel 1: 51, 51 would be constant, so use 0, 102 -> 0.2, 0.2
     const ds = new Dataset({ x: new Uint8Array([0, 0, 255, 102]), y: [0, 1], shape: [1, 2] });
     const n = fitPixelNormalization(ds);
-    const o = n.options as { mean: number[]; std: number[] };
+    const o = n.options as { mean: readonly number[]; std: readonly number[] };
     expect(o.mean[0]).toBeCloseTo(0.5, 12);
     expect(o.std[0]).toBeCloseTo(0.5, 12);
     expect(o.mean[1]).toBeCloseTo(0.2, 12);

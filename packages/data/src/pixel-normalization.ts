@@ -15,7 +15,12 @@ import type { Dataset } from './dataset';
 export type PixelNormalizationOptions =
   | { mode: 'unit'; maxValue?: number }
   | { mode: 'symmetric'; maxValue?: number }
-  | { mode: 'standardize'; mean: number | number[]; std: number | number[]; maxValue?: number };
+  | {
+      mode: 'standardize';
+      mean: number | readonly number[];
+      std: number | readonly number[];
+      maxValue?: number;
+    };
 
 /**
  * A pixel normalisation: `unit` maps `[0, maxValue]` to `[0, 1]` (`x / maxValue`); `symmetric`
@@ -139,8 +144,8 @@ export function fitPixelNormalization(
   return pixelNormalization({ mode: 'standardize', mean, std, maxValue });
 }
 
-function toList(name: string, v: number | number[] | undefined): number[] {
-  const list = typeof v === 'number' ? [v] : v;
+function toList(name: string, v: number | readonly number[] | undefined): number[] {
+  const list = typeof v === 'number' ? [v] : Array.isArray(v) ? [...(v as number[])] : undefined;
   if (!Array.isArray(list) || list.length === 0) {
     throw new ConfigError('required for mode "standardize"', {
       argument: name,
