@@ -21,10 +21,6 @@ describe('recomputeStatistics', () => {
   it('averages batch statistics with equal weights, dropout off, frozen layers included', async () => {
     const { model, bn } = net(true);
     // dense(ones) maps [a, b] to [a + b, a + b].
-    const b1 = tf.tensor2d([
-      [1, 1],
-      [2, 1],
-    ]); // sums 2, 3 ... use explicit sums below
     const batches = [
       tf.tensor2d([
         [1, 1],

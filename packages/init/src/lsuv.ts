@@ -1,9 +1,26 @@
 import * as tf from '@tensorflow/tfjs-core';
-import type * as tfl from '@tensorflow/tfjs-layers';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { assertNumber, ConfigError, type Rng } from '@trainkit/core';
 import { resolveRng } from './initializer';
 import { orthogonal } from './orthogonal';
 import { checkBatch, checkModel, computingLayers, probeModel } from './probe-model';
+
+type WithActivation = { activation?: unknown };
+// tfjs-layers keeps a dense/conv layer's activation in a field; a default dense has 'linear'.
+const LINEAR = (tfl.layers.dense({ units: 1 }) as unknown as WithActivation).activation;
+
+/** Runs `fn` with the layer's activation temporarily linear. */
+function withoutActivation<T>(layer: tfl.layers.Layer, fn: () => T): T {
+  const l = layer as unknown as WithActivation;
+  if (l.activation === undefined) return fn();
+  const saved = l.activation;
+  l.activation = LINEAR;
+  try {
+    return fn();
+  } finally {
+    l.activation = saved;
+  }
+}
 
 export interface LsuvOptions {
   /** Stop when |Var(output) - 1| < tolerance. Default 0.1 (the paper's Tol_var). */
@@ -31,7 +48,9 @@ export interface LsuvLayerReport {
  * Layer-sequential unit-variance init (Mishkin & Matas 2015, Alg. 1): every layer with a
  * kernel (dense, conv), in order, gets an orthogonal kernel and is then rescaled by
  * 1 / sqrt(Var(output)) until its output variance on the batch `x` is within `tolerance` of 1.
- * The output is the layer's own output (after its activation, when the layer has one).
+ * The variance is measured before the layer's own activation (dense/conv with `activation`),
+ * as in the paper, where Caffe's ReLU is a layer of its own: a tanh output can never reach
+ * variance 1.
  * Mutates the model's kernels in place (assign, no new variables).
  *
  * @example
@@ -77,7 +96,9 @@ export async function lsuv(
     let iterations = 0;
     let variance = Number.NaN;
     for (;;) {
-      const v = tf.tidy(() => tf.moments(probe.predict(x) as tf.Tensor).variance);
+      const v = tf.tidy(() =>
+        withoutActivation(layer, () => tf.moments(probe.predict(x) as tf.Tensor).variance),
+      );
       variance = (await v.data())[0]!;
       v.dispose();
       if (Math.abs(variance - 1) < tolerance || iterations >= maxIterations) break;

@@ -5,10 +5,8 @@ import type { Initializer } from './initializer';
 import { initializerFromJSON, registerInitKinds } from './registry';
 
 // tfjs-layers does not export its Initializer base class; every built-in one extends it.
-type LayersInitializerBase = abstract new () => {
-  apply(shape: number[], dtype?: tf.DataType): tf.Tensor;
-  getConfig(): tf.serialization.ConfigDict;
-};
+type LayersInitializer = ReturnType<typeof tfl.initializers.zeros>;
+type LayersInitializerBase = abstract new () => LayersInitializer;
 const InitializerBase = Object.getPrototypeOf(
   tfl.initializers.zeros().constructor,
 ) as LayersInitializerBase;
@@ -41,7 +39,7 @@ export class TrainkitInitializer extends InitializerBase {
     return { spec: this.init.toJSON() as unknown as tf.serialization.ConfigDict };
   }
 
-  getClassName(): string {
+  override getClassName(): string {
     return TrainkitInitializer.className;
   }
 
