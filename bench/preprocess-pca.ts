@@ -6,7 +6,8 @@
  * Data: Fashion-MNIST train (60,000 x 784) and the CIFAR-10 subset train batch (10,000 x 3,072)
  * from ../shared/data, pixels / 255 as float32; scikit-learn (Debian python3-sklearn) gets the same
  * bytes. trainkit runs on the tfjs wasm backend, streaming the fit in batches of 10,000 rows.
- * `PREPROCESS_BENCH_EXACT=0` skips trainkit's exact solver (slow at 3,072 features).
+ * `PREPROCESS_BENCH_EXACT=0` skips trainkit's exact solver (slow at 3,072 features);
+ * `PREPROCESS_BENCH_DATA=fashion` or `=cifar` runs one data set.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -104,7 +105,11 @@ export async function main(): Promise<void> {
   await tf.ready();
   const exact = process.env.PREPROCESS_BENCH_EXACT !== '0';
   console.log(`PCA(50, whiten) fit + transform; trainkit on tfjs ${tf.getBackend()}`);
-  for (const load of [fashionMnist, cifarSubset]) {
+  const only = process.env.PREPROCESS_BENCH_DATA;
+  const loaders = [fashionMnist, cifarSubset].filter(
+    (l) => only === undefined || l.name.toLowerCase().startsWith(only.toLowerCase()),
+  );
+  for (const load of loaders) {
     const d = load();
     if (!d) {
       console.log(`skipped ${load.name}: ../shared/data is absent`);

@@ -44,6 +44,38 @@ export interface RandomizedOptions {
   /** Power (subspace) iterations; each sharpens the spectrum by one power of `a`. */
   iterations: number;
   seed: number;
+  /**
+   * Computes `a q` for a row-major `p x cols` block `q` during the power iterations (the costly
+   * part). Default: float64 JS. PCA passes a float32 backend `matMul`: the range finder only
+   * needs directions, and the final Rayleigh-Ritz step below always runs in float64.
+   */
+  multiply?: (q: Float64Array, cols: number) => Float64Array;
+}
+
+/** `a (p x p) * q (p x cols)`, row-major float64. */
+export function multiplySquare(
+  a: Float64Array,
+  p: number,
+  q: Float64Array,
+  cols: number,
+): Float64Array {
+  const c = new Float64Array(p * cols);
+  for (let i = 0; i < p; i++) {
+    const ci = i * cols;
+    for (let k = 0; k < p; k++) {
+      const aik = a[i * p + k]!;
+      if (aik === 0) continue;
+      const qk = k * cols;
+      for (let j = 0; j < cols; j++) c[ci + j] = c[ci + j]! + aik * q[qk + j]!;
+    }
+  }
+  return c;
+}
+
+/** Orthonormal basis (thin Householder QR's Q) of the columns of a row-major `p x cols` block. */
+function orthonormalize(y: Float64Array, p: number, cols: number): Float64Array {
+  const q = new QrDecomposition(Matrix.from1DArray(p, cols, y)).orthogonalMatrix;
+  return Float64Array.from(q.to1DArray());
 }
 
 /**
@@ -60,17 +92,25 @@ export function randomizedEigen(
   options: RandomizedOptions,
 ): EigenPairs {
   const l = Math.min(p, k + options.oversamples);
+  const multiply =
+    options.multiply ?? ((q: Float64Array, cols: number) => multiplySquare(a, p, q, cols));
   const rng = new Rng(options.seed);
-  const A = Matrix.from1DArray(p, p, a);
-  let q = new Matrix(p, l);
-  for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) q.set(i, j, rng.normal());
-  q = new QrDecomposition(A.mmul(q)).orthogonalMatrix;
-  for (let it = 0; it < options.iterations; it++) {
-    q = new QrDecomposition(A.mmul(q)).orthogonalMatrix;
+  let q: Float64Array = new Float64Array(p * l);
+  for (let i = 0; i < q.length; i++) q[i] = rng.normal();
+  q = orthonormalize(multiply(q, l), p, l);
+  for (let it = 0; it < options.iterations; it++) q = orthonormalize(multiply(q, l), p, l);
+  // Rayleigh-Ritz in float64: B = Q^T (A Q), symmetrised against rounding.
+  const aq = multiplySquare(a, p, q, l);
+  const b = new Matrix(l, l);
+  for (let i = 0; i < l; i++) {
+    for (let j = 0; j < l; j++) {
+      let s = 0;
+      for (let r = 0; r < p; r++) s += q[r * l + i]! * aq[r * l + j]!;
+      b.set(i, j, s);
+    }
   }
-  const b = q.transpose().mmul(A).mmul(q);
-  // Symmetrise away rounding so the symmetric solver sees an exactly symmetric matrix.
   const bs = b.add(b.transpose()).mul(0.5);
   const evd = new EigenvalueDecomposition(bs, { assumeSymmetric: true });
-  return sortedRows(evd.realEigenvalues, q.mmul(evd.eigenvectorMatrix), k);
+  const qv = Matrix.from1DArray(p, l, q).mmul(evd.eigenvectorMatrix);
+  return sortedRows(evd.realEigenvalues, qv, k);
 }

@@ -1,3 +1,4 @@
+import * as tf from '@tensorflow/tfjs-core';
 import {
   assertNumber,
   assertOneOf,
@@ -179,11 +180,14 @@ export class PCA extends CovarianceTransform {
     if (solver === 'randomized') {
       k = kOpt ?? kMax;
       const iterations = this.iterations === 'auto' ? (k < 0.1 * kMax ? 7 : 4) : this.iterations;
-      pairs = randomizedEigen(cov, p, k, {
-        oversamples: this.oversamples,
-        iterations,
-        seed: this.seed,
-      });
+      pairs = withBackendMultiply(cov, p, (multiply) =>
+        randomizedEigen(cov, p, k, {
+          oversamples: this.oversamples,
+          iterations,
+          seed: this.seed,
+          multiply,
+        }),
+      );
     } else {
       pairs = symmetricEigen(cov, p);
       if (kOpt === undefined) k = kMax;
@@ -277,6 +281,25 @@ export class PCA extends CovarianceTransform {
       explainedVarianceRatio: Float64Array.from(s.explainedVarianceRatio as number[]),
     };
     return this.linearMap(this.result);
+  }
+}
+
+/** Runs `fn` with `a q` computed by a float32 `matMul` on the tfjs backend; frees `a` after. */
+function withBackendMultiply<T>(
+  cov: Float64Array,
+  p: number,
+  fn: (multiply: (q: Float64Array, cols: number) => Float64Array) => T,
+): T {
+  const a = tf.tensor2d(Float32Array.from(cov), [p, p]);
+  try {
+    return fn((q, cols) => {
+      const y = tf.tidy(() => tf.matMul(a, tf.tensor2d(Float32Array.from(q), [p, cols])));
+      const out = Float64Array.from(y.dataSync());
+      y.dispose();
+      return out;
+    });
+  } finally {
+    a.dispose();
   }
 }
 
