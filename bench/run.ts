@@ -100,7 +100,10 @@ interface Row {
 const rows: Row[] = [];
 const row = (variant: string, model: ModelName) => {
   let r = rows.find((x) => x.variant === variant && x.model === model);
-  if (!r) rows.push((r = { variant, model, times: [] }));
+  if (r === undefined) {
+    r = { variant, model, times: [] };
+    rows.push(r);
+  }
   return r;
 };
 

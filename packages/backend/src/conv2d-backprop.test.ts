@@ -104,8 +104,9 @@ describe('conv2d backprops through forward conv', () => {
       for (const [i, c] of cases.entries()) {
         const t = tensors(c, i);
         const ref = refs[i] as { filter: Float32Array; input: Float32Array };
-        expectClose(await valuesOn(backend, filterGrad(c, t)), ref.filter, 1e-4, 1e-4);
-        expectClose(await valuesOn(backend, inputGrad(c, t)), ref.input, 1e-4, 1e-4);
+        const what = label(c);
+        expectClose(await valuesOn(backend, filterGrad(c, t)), ref.filter, 1e-4, 1e-4, what);
+        expectClose(await valuesOn(backend, inputGrad(c, t)), ref.input, 1e-4, 1e-4, what);
       }
       // The reference is not trivially zero (the check could not pass by accident).
       expect(refs.every((r) => r.filter.some((v) => Math.abs(v) > 1e-3))).toBe(true);

@@ -1,4 +1,5 @@
 import {
+  type BackendValues,
   type DataType,
   engine,
   getKernel,
@@ -9,10 +10,12 @@ import {
 } from '@tensorflow/tfjs-core';
 import { ConfigError } from '@trainkit/core';
 
-// Every tfjs backend has makeTensorInfo; KernelBackend's type does not declare it.
-type InfoBackend = KernelBackend & {
-  makeTensorInfo(shape: number[], dtype: DataType, values: ArrayLike<number>): TensorInfo;
-};
+type InfoBackend = KernelBackend;
+const put = (b: KernelBackend, shape: number[], dtype: DataType, values: BackendValues) => ({
+  dataId: b.write(values, shape, dtype),
+  shape,
+  dtype,
+});
 
 /**
  * A kernel for `backendName` that copies its inputs to the tfjs `cpu` backend, runs the cpu
@@ -34,12 +37,12 @@ export function cpuFallbackKernel(kernelName: string, backendName: string): Kern
     for (const [name, info] of Object.entries(inputs)) {
       const t = info as TensorInfo;
       const values = backend.readSync(t.dataId) as Float32Array;
-      copies[name] = cpu.makeTensorInfo(t.shape, t.dtype as DataType, values.slice());
+      copies[name] = put(cpu, t.shape, t.dtype as DataType, values.slice());
     }
     const raw = cpuKernel.kernelFunc({ inputs: copies, attrs, backend: cpu });
     const out = (Array.isArray(raw) ? raw[0] : raw) as TensorInfo;
     const values = cpu.readSync(out.dataId) as Float32Array;
-    const result = backend.makeTensorInfo(out.shape, out.dtype as DataType, values);
+    const result = put(backend, out.shape, out.dtype as DataType, values);
     for (const c of Object.values(copies)) cpu.disposeData(c.dataId);
     cpu.disposeData(out.dataId);
     return result;

@@ -16,7 +16,13 @@ export const randn = (rng: Rng, shape: number[]) =>
   rng.normalArray(shape.reduce((a, b) => a * b, 1));
 
 /** |a - b| <= atol + rtol * |b| element-wise, with a readable failure. */
-export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, atol = 1e-4, rtol = 1e-4) {
+export function expectClose(
+  a: ArrayLike<number>,
+  b: ArrayLike<number>,
+  atol = 1e-4,
+  rtol = 1e-4,
+  what = '',
+) {
   expect(a.length).toBe(b.length);
   let worst = 0;
   let at = -1;
@@ -27,7 +33,7 @@ export function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, atol = 1
       at = i;
     }
   }
-  expect(worst, `element ${at}: ${a[at]} vs ${b[at]}`).toBeLessThanOrEqual(atol);
+  expect(worst, `${what} element ${at}: ${a[at]} vs ${b[at]}`).toBeLessThanOrEqual(atol);
 }
 
 /** Live backend data buffers on the active backend (catches leaks below the engine). */
