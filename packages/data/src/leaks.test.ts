@@ -1,0 +1,46 @@
+import { gzipSync } from 'node:zlib';
+import { expectNoLeaks } from '@trainkit/core/test';
+import { describe, it } from 'vitest';
+import { parseCifar10 } from './cifar10';
+import { parseCsv } from './csv';
+import { Dataset } from './dataset';
+import { gunzip, maybeGunzip } from './gunzip';
+import { parseIdx, readIdx } from './idx';
+import { datasetFromIdx } from './idx-dataset';
+import {
+  fitPixelNormalization,
+  pixelNormalization,
+  pixelNormalizationFromJSON,
+} from './pixel-normalization';
+import { splitDataset } from './split';
+
+// The typed-array functions create no tensors; these checks keep it that way.
+describe('no tensor leaks in the typed-array API', () => {
+  const idx = new Uint8Array([0, 0, 8, 3, 0, 0, 0, 2, 0, 0, 0, 1, 0, 0, 0, 1, 10, 20]);
+  const lbl = new Uint8Array([0, 0, 8, 1, 0, 0, 0, 2, 0, 1]);
+
+  it('parsers and gunzip', async () => {
+    await expectNoLeaks(async () => {
+      parseIdx(idx);
+      await readIdx(new Uint8Array(gzipSync(idx)));
+      await gunzip(new Uint8Array(gzipSync(idx)));
+      await maybeGunzip(idx);
+      parseCifar10(new Uint8Array(3073));
+      parseCsv('1,0\n2,1\n');
+      datasetFromIdx(parseIdx(idx), parseIdx(lbl));
+    });
+  });
+
+  it('Dataset transforms, split and normalisation', async () => {
+    const ds = new Dataset({ x: new Uint8Array([1, 2, 3, 4]), y: [0, 1, 0, 1], shape: [1] });
+    await expectNoLeaks(() => {
+      ds.subset([1, 0]);
+      ds.shuffle(1);
+      ds.histogram();
+      const n = fitPixelNormalization(ds);
+      ds.normalize(n);
+      pixelNormalizationFromJSON(pixelNormalization({ mode: 'symmetric' }).toJSON()).apply([1, 2]);
+      splitDataset(ds, { validation: 0.5, stratify: true });
+    });
+  });
+});
