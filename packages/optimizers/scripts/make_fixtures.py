@@ -94,11 +94,23 @@ B = torch.tensor([1.0, -2.0, 0.5])
 
 
 def quadratic(x):
-    return 0.5 * x @ A @ x - B @ x
+    a, b = A.to(x.dtype), B.to(x.dtype)
+    return 0.5 * x @ a @ x - b @ x
+
+
+M = torch.tensor([[1.0, -2.0, 0.5], [0.3, 1.0, -1.0], [-1.5, 0.2, 2.0], [0.7, 0.7, 0.7]])
+C = torch.tensor([0.5, -1.0, 0.2, 1.0])
+
+
+def softplus_objective(x):
+    """A smooth convex non-quadratic function: sum softplus(M x - c) + 0.1 |x|^2."""
+    m, c = M.to(x.dtype), C.to(x.dtype)
+    return torch.nn.functional.softplus(m @ x - c).sum() + 0.1 * (x * x).sum()
 
 
 def lbfgs_case(fn, x0, steps, **kw):
-    x = torch.tensor(x0, requires_grad=True)
+    # float32 like the tfjs closure: L-BFGS's loss-based decisions depend on the loss's precision.
+    x = torch.tensor(x0, dtype=torch.float32, requires_grad=True)
     opt = O.LBFGS([x], **kw)
     evals = [0]
 
@@ -126,6 +138,18 @@ lbfgs = {
         x0=[-1.2, 1.0],
         options=dict(learningRate=0.1, historySize=10, maxIter=5, lineSearch="none"),
         trajectory=lbfgs_case(rosenbrock, [-1.2, 1.0], 4, lr=0.1, history_size=10, max_iter=5),
+    ),
+    "quadraticWolfe": dict(
+        x0=[0.0, 0.0, 0.0],
+        options=dict(learningRate=1, historySize=5, maxIter=3, lineSearch="strong-wolfe"),
+        trajectory=lbfgs_case(quadratic, [0.0, 0.0, 0.0], 2, lr=1, history_size=5, max_iter=3,
+                              line_search_fn="strong_wolfe"),
+    ),
+    "softplusWolfe": dict(
+        x0=[0.5, -0.5, 1.0],
+        options=dict(learningRate=1, historySize=3, maxIter=4, lineSearch="strong-wolfe"),
+        trajectory=lbfgs_case(softplus_objective, [0.5, -0.5, 1.0], 3, lr=1, history_size=3, max_iter=4,
+                              line_search_fn="strong_wolfe"),
     ),
     "rosenbrockWolfe": dict(
         x0=[-1.2, 1.0],
@@ -200,6 +224,7 @@ out = dict(
     optimizers=optimizers,
     lbfgs=lbfgs,
     quadratic=dict(A=A.tolist(), b=B.tolist(), solution=quadratic_solution),
+    softplus=dict(M=M.tolist(), c=C.tolist()),
     schedules=schedules,
 )
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "torch-optimizers.json")

@@ -14,6 +14,7 @@ import { clipByGlobalNorm } from './clip-by-global-norm';
 import { clipByValue } from './clip-by-value';
 import { freeze } from './freeze';
 import { hyperFromJSON } from './hyper';
+import { lbfgs } from './lbfgs';
 import { momentum, nesterov } from './momentum';
 import { multiplyLearningRates } from './multiply-learning-rates';
 import { rmsprop } from './rmsprop';
@@ -76,6 +77,8 @@ export function registerOptimizerKinds(): void {
     multiplyLearningRates(j.multipliers as Record<string, number>, T(j.inner as Serialized)),
   );
   registerKind('optimizers.freeze', (j) => freeze(j.pattern as string[], T(j.inner as Serialized)));
+
+  registerKind('optimizers.lbfgs', (j) => lbfgs(opts(j)));
 
   registerKind('schedules.constant', (j) => constant(opts(j)));
   registerKind('schedules.stepDecay', (j) => stepDecay(opts(j)));

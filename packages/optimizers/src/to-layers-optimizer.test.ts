@@ -38,7 +38,9 @@ async function train(optimizer: tf.Optimizer, epochs = 3) {
 }
 
 function expectAllClose(a: number[][], b: number[][], tol = 1e-5) {
-  a.forEach((w, i) => w.forEach((v, j) => expect(Math.abs(v - b[i]![j]!)).toBeLessThan(tol)));
+  for (const [i, w] of a.entries()) {
+    for (const [j, v] of w.entries()) expect(Math.abs(v - b[i]![j]!)).toBeLessThan(tol);
+  }
 }
 
 describe('toLayersOptimizer', () => {
@@ -112,7 +114,7 @@ describe('toLayersOptimizer', () => {
     const opt = toLayersOptimizer(adam({ learningRate: 0.02 }));
     const cfg = opt.getConfig();
     expect(cfg.kind).toBe('optimizers.adam');
-    const again = LayersOptimizer.fromConfig(LayersOptimizer, cfg);
+    const again = LayersOptimizer.fromConfig(LayersOptimizer, cfg) as LayersOptimizer;
     expect(again.transform.toJSON()).toEqual(opt.transform.toJSON());
     expect(LayersOptimizer.className).toBe('TrainkitOptimizer');
   });
