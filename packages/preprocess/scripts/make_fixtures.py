@@ -93,5 +93,17 @@ zca = {}
 for eps in [0.0, 0.1]:
     w = u @ np.diag(1.0 / np.sqrt(lam + eps)) @ u.T
     zca[str(eps)] = {'epsilon': eps, 'matrix': r(w), 'transformed': r((xz - mu) @ w)}
-dump('zca.json', {'x': r(xz), 'mean': r(mu), 'cases': zca})
+# Per-image ZCA over channels: 2 images 4x4x3, each whitened with its own 3x3 covariance.
+imgs = rng.normal(size=(2, 4, 4, 3)) * np.array([1.0, 0.5, 2.0]) + np.array([0.2, 0.5, 0.7])
+imgs[..., 1] += 0.6 * imgs[..., 0]
+per_image = []
+for eps in [0.0, 0.01]:
+    out = np.empty_like(imgs)
+    for i in range(2):
+        px = imgs[i].reshape(-1, 3)
+        c = px - px.mean(axis=0)
+        l, v = np.linalg.eigh(np.cov(c, rowvar=False, ddof=1))
+        out[i] = (c @ v @ np.diag(1.0 / np.sqrt(l + eps)) @ v.T).reshape(4, 4, 3)
+    per_image.append({'epsilon': eps, 'transformed': r(out)})
+dump('zca.json', {'x': r(xz), 'mean': r(mu), 'cases': zca, 'images': r(imgs), 'perImage': per_image})
 print('wrote', sorted(os.listdir(OUT)))

@@ -4,6 +4,7 @@ export { flattenImages, perImageStandardize, unflattenImages } from './image';
 export type { StatAxis } from './layout';
 export { MinMax, type MinMaxOptions } from './min-max';
 export { PCA, type PCAOptions, type PCASolver } from './pca';
+export { type PerImageWhitenOptions, perImageWhiten } from './per-image-whiten';
 export { Standardize, type StandardizeOptions } from './standardize';
 export { Whiten, type WhitenMethod, type WhitenOptions } from './whiten';
 export { ZeroCenter } from './zero-center';

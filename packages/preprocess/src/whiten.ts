@@ -32,7 +32,7 @@ export interface WhitenOptions {
 /**
  * Dataset-level whitening: decorrelates the features and scales them to unit variance, fitted
  * from the (streamed) sample covariance (ddof 1). Images are flattened (`[N, H, W, C]` is
- * whitened as N vectors of H*W*C). For per-image normalisation see {@link perImageStandardize}.
+ * whitened as N vectors of H*W*C). Per image: {@link perImageWhiten}, {@link perImageStandardize}.
  *
  * @example
  * const zca = new Whiten({ method: 'zca', epsilon: 0.1 }).fit(x); // x: [N, D]
