@@ -61,7 +61,10 @@ describe('fashionMnist', () => {
       expect(Array.from(test.y.subarray(0, 10))).toEqual(ref.testFirstLabels);
       expect(Array.from(train.x.subarray(14 * 28, 15 * 28))).toEqual(ref.trainImage0Row14);
       expect(sum(train.x.subarray(0, 784))).toBe(ref.trainImage0Sum);
-      const o = fitPixelNormalization(train).options as { mean: readonly number[]; std: readonly number[] };
+      const o = fitPixelNormalization(train).options as {
+        mean: readonly number[];
+        std: readonly number[];
+      };
       expect(o.mean[0]).toBeCloseTo(ref.trainMean, 9);
       expect(o.std[0]).toBeCloseTo(ref.trainStd, 9);
     },
