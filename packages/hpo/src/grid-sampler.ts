@@ -6,7 +6,7 @@ import type { Sampler } from './sampler';
  * Grid search: every combination of the given values, in a deterministic order (the first
  * parameter varies slowest). Points are claimed atomically when a trial is created, so parallel
  * workers never run the same point, a resumed study continues where it stopped, and a failed
- * point is run again; the study ends when every point has run.
+ * point is run once more; the study ends when every point has run.
  * @example gridSampler({ learningRate: [1e-3, 1e-2, 1e-1], dropout: [0, 0.5] })
  */
 export function gridSampler(grid: Record<string, readonly Choice[]>): Sampler {
@@ -39,12 +39,16 @@ export function gridSampler(grid: Record<string, readonly Choice[]>): Sampler {
   return {
     kind: 'hpo.gridSampler',
     reserve(state) {
-      const taken = new Set(
-        state.trials
-          .filter((t) => t.state !== 'failed' && t.gridId !== undefined)
-          .map((t) => t.gridId!),
-      );
-      for (let id = 0; id < size; id++) if (!taken.has(id)) return { gridId: id };
+      // A point is taken once a trial ran (or runs) it; a failed point is retried once.
+      const failures = new Map<number, number>();
+      const taken = new Set<number>();
+      for (const t of state.trials) {
+        if (t.gridId === undefined) continue;
+        if (t.state !== 'failed') taken.add(t.gridId);
+        else failures.set(t.gridId, (failures.get(t.gridId) ?? 0) + 1);
+      }
+      for (let id = 0; id < size; id++)
+        if (!taken.has(id) && (failures.get(id) ?? 0) < 2) return { gridId: id };
       return { done: true };
     },
     sample(name, d, ctx) {

@@ -6,7 +6,7 @@ import type { FrozenTrial } from './trial';
  * How much of the objective's variance each parameter explains on its own: its first-order
  * (main-effect) share of the variance, estimated by grouping complete trials by the parameter
  * (categories, or `bins` quantile bins of numbers) and comparing the variance of the group means
- * to the total variance — the quantity fANOVA (Hutter et al. 2014) computes on a random-forest
+ * to the total variance (omega^2, corrected for chance) — the quantity fANOVA (Hutter et al. 2014) computes on a random-forest
  * surrogate, here estimated directly from the trials. Shares are normalised to sum to 1.
  */
 export function paramImportances(
@@ -52,9 +52,13 @@ export function paramImportances(
       s[1] += 1;
       sums.set(g, s);
     });
-    let between = 0;
-    for (const [sum, n] of sums.values()) between += n * (sum / n - mean) ** 2;
-    raw[name] = between / ys.length / total;
+    // omega^2 (Hays 1963): the between-group share corrected for what k groups capture by chance.
+    let ssb = 0;
+    for (const [sum, n] of sums.values()) ssb += n * (sum / n - mean) ** 2;
+    const sst = total * ys.length;
+    const k = sums.size;
+    const msw = ys.length > k ? (sst - ssb) / (ys.length - k) : 0;
+    raw[name] = Math.max(0, (ssb - (k - 1) * msw) / (sst + msw));
   }
   const s = Object.values(raw).reduce((a, b) => a + b, 0);
   return Object.fromEntries(

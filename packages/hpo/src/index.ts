@@ -24,6 +24,7 @@ export {
   nopPruner,
   type Pruner,
 } from './pruners';
+export { pruningListener } from './pruning-listener';
 export { randomSampler, sampleUniform } from './random-sampler';
 export { type SampleContext, type Sampler, score } from './sampler';
 export {

@@ -88,3 +88,15 @@ export class JournalFileStorage implements Storage {
     }
   }
 }
+
+/** Is the worker of a trial (`pid-<n>`, the default worker id in Node) still running on this machine? */
+export function workerAlive(worker: string): boolean {
+  const m = /^pid-(\d+)$/.exec(worker);
+  if (!m) return true;
+  try {
+    process.kill(Number(m[1]), 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}

@@ -1,1 +1,1 @@
-export { JournalFileStorage } from './journal-storage';
+export { JournalFileStorage, workerAlive } from './journal-storage';
