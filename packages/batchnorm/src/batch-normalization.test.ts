@@ -295,6 +295,43 @@ describe('BatchNormalization behaviour', () => {
   });
 });
 
+describe('BatchNormalization in model.fit', () => {
+  it('updates moving statistics when trainable and keeps them when frozen', async () => {
+    const bn = batchNormalization({ momentum: 0.5 });
+    const model = tfl.sequential({
+      layers: [
+        tfl.layers.dense({
+          inputShape: [2],
+          units: 2,
+          kernelInitializer: 'identity',
+          trainable: false,
+        }),
+        bn,
+        tfl.layers.dense({ units: 2 }),
+      ],
+    });
+    const x = tf.tensor2d([
+      [1, 2],
+      [3, 6],
+    ]); // channel means 2 and 4
+    const y = tf.zeros([2, 2]);
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    await model.fit(x, y, { epochs: 1, batchSize: 2, verbose: 0 });
+    // one step from mean 0 with a = 0.5: 0.5 * 0 + 0.5 * [2, 4]
+    expect(Array.from(bn.movingMean.read().dataSync())).toEqual([1, 2]);
+    bn.trainable = false;
+    model.compile({ optimizer: 'sgd', loss: 'meanSquaredError' });
+    const gamma = Array.from(bn.gamma!.read().dataSync());
+    const before = tf.memory().numTensors;
+    await model.fit(x, y, { epochs: 3, batchSize: 2, verbose: 0 });
+    expect(tf.memory().numTensors).toBe(before);
+    expect(Array.from(bn.movingMean.read().dataSync())).toEqual([1, 2]);
+    expect(Array.from(bn.gamma!.read().dataSync())).toEqual(gamma); // not trained either
+    tf.dispose([x, y]);
+    model.dispose();
+  });
+});
+
 describe('registerBatchNormalization', () => {
   it('is idempotent', () => {
     registerBatchNormalization();
