@@ -203,6 +203,9 @@ export function batchNormalization(args: BatchNormalizationArgs = {}): BatchNorm
 /**
  * Registers {@link BatchNormalization} with tfjs serialization (`model.save`, `loadLayersModel`,
  * `modelFromJSON`). Explicit, not on import; idempotent.
+ * @example
+ * registerBatchNormalization();
+ * const again = await tf.models.modelFromJSON({ modelTopology: model.toJSON(null, false) });
  */
 export function registerBatchNormalization(): void {
   tf.serialization.registerClass(BatchNormalization);

@@ -14,7 +14,10 @@ export function checkModel(model: unknown): tfl.LayersModel {
   return model;
 }
 
-/** Every {@link BatchNormalization} layer of a model, nested models included, in order. */
+/**
+ * Every {@link BatchNormalization} layer of a model, nested models included, in order.
+ * @example for (const bn of batchNormLayers(model)) bn.trainable = false; // freeze all BN
+ */
 export function batchNormLayers(model: tfl.LayersModel): BatchNormalization[] {
   const out: BatchNormalization[] = [];
   for (const layer of model.layers) {

@@ -4,6 +4,9 @@ import { assertNumber, ConfigError, Rng, type Serialized, ShapeError } from '@tr
 /**
  * An initializer: a function of a weight shape returning a new tensor the caller owns,
  * plus `toJSON()` so it serializes through the core registry.
+ * @example
+ * const init: Initializer = heNormal({ rng: 0 });
+ * const w = init([784, 256]); // caller disposes w
  */
 export interface Initializer {
   (shape: readonly number[], dtype?: 'float32'): tf.Tensor;

@@ -9,6 +9,7 @@ import { type Distribution, type FanMode, varianceScaling } from './variance-sca
 /**
  * Registers every `init.*` kind with the core serialization registry (idempotent). Called by
  * {@link initializerFromJSON}; call it yourself before the core `fromJSON` on init JSON.
+ * @example registerInitKinds(); const init = fromJSON(json); // core fromJSON
  */
 export function registerInitKinds(): void {
   registerKind('init.zeros', () => zeros());

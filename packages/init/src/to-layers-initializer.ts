@@ -14,6 +14,7 @@ const InitializerBase = Object.getPrototypeOf(
 /**
  * A trainkit initializer wrapped as a tfjs-layers `Initializer`, serialized in model JSON as
  * `{ className: 'TrainkitInitializer', config: { spec } }` where `spec` is its `toJSON()`.
+ * @example new TrainkitInitializer(orthogonal({ gain: 2 })).apply([64, 64])
  */
 export class TrainkitInitializer extends InitializerBase {
   static className = 'TrainkitInitializer';
@@ -51,6 +52,7 @@ export class TrainkitInitializer extends InitializerBase {
 /**
  * Registers {@link TrainkitInitializer} with tfjs-layers serialization so saved models that use
  * trainkit initializers load. Explicit (not on import); idempotent.
+ * @example registerLayersInitializers(); const model = await tf.loadLayersModel(url);
  */
 export function registerLayersInitializers(): void {
   registerInitKinds();
