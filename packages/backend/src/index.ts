@@ -12,5 +12,6 @@ export {
   uninstallFastKernels,
 } from './install-fast-kernels';
 export { callKernel, release } from './kernel-call';
+export { maxPoolGradKernel } from './max-pool-grad';
 export { tileKernel } from './tile';
 export { registerFastBackends, useFastBackend } from './use-fast-backend';

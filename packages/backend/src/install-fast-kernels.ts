@@ -11,6 +11,7 @@ import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuFallbackKernel } from './cpu-fallback';
+import { maxPoolGradKernel } from './max-pool-grad';
 import { tileKernel } from './tile';
 
 /** Backends that {@link installFastKernels} knows how to speed up. */
@@ -39,6 +40,8 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
   if (backend === 'wasm') {
     const matMul = original('BatchMatMul');
     if (matMul) list.push(batchMatMulKernel(backend, matMul));
+    const maxPoolGrad = original('MaxPoolGrad');
+    if (maxPoolGrad) list.push(maxPoolGradKernel(backend, maxPoolGrad));
     const tile = original('Tile');
     if (tile) list.push(tileKernel(backend, tile));
     for (const name of [
@@ -56,7 +59,7 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
  * Registers trainkit's training kernels for a tfjs backend, replacing slow ones and filling
  * the gaps that keep it from training: on `wasm`, Conv2DBackpropFilter (missing in tfjs
  * 4.22) and Conv2DBackpropInput through XNNPACK's forward conv, BatchMatMul with a
- * transposed A through an explicit transpose, Tile through a broadcasting
+ * transposed operand through an explicit transpose, MaxPoolGrad fixed for windows whose maximum is <= 0, Tile through a broadcasting
  * add, and the depthwise backprops and UnsortedSegmentSum through the cpu kernels; on `cpu`,
  * the two conv backprops through the forward conv. Import the backend's package first.
  * Idempotent; undo with {@link uninstallFastKernels}.
