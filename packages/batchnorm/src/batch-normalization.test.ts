@@ -147,6 +147,41 @@ describe('BatchNormalization behaviour', () => {
     tf.dispose([y, z]);
   });
 
+  it('in inference mode is a fixed affine map: dx = g gamma / sqrt(var + eps), dgamma, dbeta closed forms', () => {
+    const layer = batchNormalization({ epsilon: 0.5 });
+    layer.build([null, 2]);
+    layer.setWeights([
+      tf.tensor([2, -1]),
+      tf.tensor([0.5, 1]),
+      tf.tensor([1, -1]),
+      tf.tensor([1.5, 3.5]),
+    ]);
+    const input = tf.tensor2d([
+      [1, 2],
+      [3, -4],
+    ]);
+    const g = tf.tensor2d([
+      [1, 2],
+      [-1, 0.5],
+    ]);
+    const gammaVar = layer.gamma!.read() as tf.Variable;
+    const betaVar = layer.beta!.read() as tf.Variable;
+    const dx = tf.grad((x: tf.Tensor) =>
+      tf.sum(tf.mul(layer.apply(x, { training: false }) as tf.Tensor, g)),
+    )(input);
+    // 1 / sqrt(var + eps) = [1 / sqrt(2), 1 / 2]
+    const r = [1 / Math.sqrt(2), 0.5];
+    close(dx, [1 * 2 * r[0]!, 2 * -1 * r[1]!, -1 * 2 * r[0]!, 0.5 * -1 * r[1]!], 1e-6);
+    const { grads } = tf.variableGrads(
+      () => tf.sum(tf.mul(layer.apply(input, { training: false }) as tf.Tensor, g)) as tf.Scalar,
+      [gammaVar, betaVar],
+    );
+    // dgamma_c = sum_n g (x - mu) / sqrt(var + eps); dbeta_c = sum_n g
+    close(grads[gammaVar.name]!, [(1 * 0 + -1 * 2) * r[0]!, (2 * 3 + 0.5 * -3) * r[1]!], 1e-6);
+    close(grads[betaVar.name]!, [0, 2.5], 1e-6);
+    tf.dispose([input, g, dx, ...Object.values(grads)]);
+  });
+
   it('without center/scale has no gamma/beta and outputs zero-mean unit-variance channels', () => {
     const layer = batchNormalization({ center: false, scale: false, epsilon: 1e-6 });
     const y = tf.tidy(() => layer.apply(x(), { training: true }) as tf.Tensor);
