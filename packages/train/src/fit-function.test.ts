@@ -303,6 +303,34 @@ describe('fitFunction', () => {
     tf.dispose([data.x, data.y]);
   });
 
+  it('reports the scheduled learning rate of each step', async () => {
+    const data = blobs(12);
+    const p = makeParams(
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      [0, 0, 0],
+    );
+    const lrs: (number | undefined)[] = [];
+    await fitFunction(p, linear, data, {
+      loss: softmaxCrossEntropy(),
+      optimizer: sgd({
+        learningRate: exponentialDecay({ initialValue: 0.1, decaySteps: 2, decayRate: 0.5 }),
+      }),
+      batchSize: 4,
+      progress: false,
+      listeners: [{ onBatchEnd: (e) => void lrs.push(e.learningRate) }],
+    });
+    // 0.1 * 0.5^(step / 2)
+    expect(lrs.length).toBe(3);
+    lrs.forEach((lr, step) => {
+      expect(lr).toBeCloseTo(0.1 * 0.5 ** (step / 2), 10);
+    });
+    free(p);
+    tf.dispose([data.x, data.y]);
+  });
+
   it('trains from an async iterable of batches (owned and disposed by fit)', async () => {
     const data = blobs(30);
     const p = makeParams(

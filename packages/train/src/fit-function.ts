@@ -14,7 +14,7 @@ import {
   resolveHyper,
   type TrainingListener,
 } from '@trainkit/core';
-import { sgd } from '@trainkit/optimizers';
+import { scheduleFromJSON, sgd } from '@trainkit/optimizers';
 import {
   checkTensorData,
   checkTrainData,
@@ -77,8 +77,17 @@ function learningRateOf(opt: GradientTransformation): HyperParam | undefined {
   // A `learningRate` property (a number or schedule), else a numeric one in the optimizer's JSON.
   const lr = (opt as unknown as { learningRate?: unknown }).learningRate;
   if (typeof lr === 'number' || typeof lr === 'function') return lr as HyperParam;
+  // else the optimizer's JSON: a number, or a serialized schedule rebuilt once here.
   const json = (opt.toJSON?.() ?? {}) as { learningRate?: unknown };
-  return typeof json.learningRate === 'number' ? json.learningRate : undefined;
+  if (typeof json.learningRate === 'number') return json.learningRate;
+  if (json.learningRate && typeof json.learningRate === 'object') {
+    try {
+      return scheduleFromJSON(json.learningRate);
+    } catch {
+      return undefined; // an unknown schedule kind: events simply carry no learningRate
+    }
+  }
+  return undefined;
 }
 
 /**
