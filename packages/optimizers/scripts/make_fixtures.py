@@ -216,6 +216,18 @@ schedules = {
     ),
 }
 
+# ---- logistic regression (reference minimiser for newton) from scikit-learn ----
+import numpy as np  # noqa: E402
+from sklearn.linear_model import LogisticRegression  # noqa: E402
+
+idx = np.arange(24, dtype=np.float64)
+LX = np.stack([np.sin(idx * 0.9), np.cos(idx * 0.4) * 1.5, np.sin(idx * 0.23 + 1.0)], axis=1)
+LY = (LX @ np.array([1.0, -2.0, 0.5]) + 0.8 * np.sin(idx * 2.1) > 0).astype(np.float64)
+C_REG = 2.0
+# sklearn minimises C * sum(logloss) + 0.5 |w|^2, i.e. mean(logloss) + |w|^2 / (2 C N).
+clf = LogisticRegression(C=C_REG, fit_intercept=False, tol=1e-12, max_iter=10000).fit(LX, LY)
+logistic = dict(X=LX.tolist(), y=LY.tolist(), C=C_REG, w=clf.coef_[0].tolist())
+
 out = dict(
     generator="scripts/make_fixtures.py",
     torch=torch.__version__,
@@ -225,6 +237,7 @@ out = dict(
     lbfgs=lbfgs,
     quadratic=dict(A=A.tolist(), b=B.tolist(), solution=quadratic_solution),
     softplus=dict(M=M.tolist(), c=C.tolist()),
+    logistic=logistic,
     schedules=schedules,
 )
 path = os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "fixtures", "torch-optimizers.json")

@@ -17,6 +17,7 @@ import { hyperFromJSON } from './hyper';
 import { lbfgs } from './lbfgs';
 import { momentum, nesterov } from './momentum';
 import { multiplyLearningRates } from './multiply-learning-rates';
+import { newton } from './newton';
 import { rmsprop } from './rmsprop';
 import { scaleByAdam } from './scale-by-adam';
 import { scaleByLearningRate } from './scale-by-learning-rate';
@@ -79,6 +80,7 @@ export function registerOptimizerKinds(): void {
   registerKind('optimizers.freeze', (j) => freeze(j.pattern as string[], T(j.inner as Serialized)));
 
   registerKind('optimizers.lbfgs', (j) => lbfgs(opts(j)));
+  registerKind('optimizers.newton', (j) => newton(opts(j)));
 
   registerKind('schedules.constant', (j) => constant(opts(j)));
   registerKind('schedules.stepDecay', (j) => stepDecay(opts(j)));
