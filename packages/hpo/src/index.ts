@@ -17,6 +17,12 @@ export { type GpOptions, gpSampler } from './gp-sampler';
 export { gridSampler } from './grid-sampler';
 export { paramImportances } from './importance';
 export {
+  optimizationHistorySvg,
+  parallelCoordinatesSvg,
+  sliceSvgs,
+  studyReportHtml,
+} from './plots';
+export {
   type AshaOptions,
   ashaPruner,
   hyperbandPruner,
