@@ -1,4 +1,5 @@
 import { fromJSON, registerKind, type Serialized } from '@trainkit/core';
+import { type EarlyStoppingMode, earlyStopping } from './early-stopping';
 import { elasticNet } from './elastic-net';
 import { l1 } from './l1';
 import { type L2Convention, l2 } from './l2';
@@ -47,6 +48,16 @@ export function registerRegularizerKinds(): void {
       rate: j.rate as number,
       axis: axisOf(j),
       appliesTo: patternOf(j),
+    }),
+  );
+  registerKind('regularizers.earlyStopping', (j) =>
+    earlyStopping({
+      monitor: j.monitor as string,
+      mode: j.mode as EarlyStoppingMode,
+      patience: j.patience as number,
+      minDelta: j.minDelta as number,
+      restoreBestWeights: j.restoreBestWeights as boolean,
+      ...(j.baseline === undefined ? {} : { baseline: j.baseline as number }),
     }),
   );
 }
