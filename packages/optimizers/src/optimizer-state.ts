@@ -16,7 +16,8 @@ export interface OptimizerState {
   readonly stepCount: number;
   /**
    * Computes the updates for `grads` (tidied), adds them to the parameters and assigns the new
-   * state, then increments the step. Nothing is read back to JS. `grads` stay the caller's.
+   * state, then increments the step. Nothing is read back to JS. `grads` stay the caller's;
+   * they may be keyed like `params` or by the Variables' names (as `tf.variableGrads` returns).
    */
   step(grads: TensorMap): void;
   /** Sets the step counter (e.g. when restoring a checkpoint). */
@@ -49,6 +50,15 @@ export function createOptimizerState(
     state[k] = tf.variable(t, false);
     t.dispose();
   }
+  // tf.variableGrads keys gradients by tf.Variable name: accept those too.
+  const keyOfVariable = new Map(Object.entries(params).map(([k, v]) => [v.name, k]));
+  const byParamKey = (grads: TensorMap): TensorMap => {
+    if (Object.keys(grads).every((k) => k in params)) return grads;
+    const out: TensorMap = {};
+    for (const [k, g] of Object.entries(grads))
+      out[k in params ? k : (keyOfVariable.get(k) ?? k)] = g;
+    return out;
+  };
   let stepCount = 0;
   let disposed = false;
   return {
@@ -60,7 +70,7 @@ export function createOptimizerState(
     step(grads) {
       if (disposed) throw new StateError('optimizer state was disposed', { argument: 'this' });
       tf.tidy(() => {
-        const r = transform.update(grads, state, params, { step: stepCount });
+        const r = transform.update(byParamKey(grads), state, params, { step: stepCount });
         for (const [k, u] of Object.entries(r.updates)) {
           const p = params[k];
           if (!p) {
