@@ -62,6 +62,14 @@ CASES = {
         dict(learningRate=0.1, lrDecay=0.01, initialAccumulatorValue=0.1, epsilon=1e-10),
         lambda ps: O.Adagrad(ps, lr=0.1, lr_decay=0.01, initial_accumulator_value=0.1, eps=1e-10),
     ),
+    "adagradWeightDecay": (
+        dict(learningRate=0.1, weightDecay=0.05),
+        lambda ps: O.Adagrad(ps, lr=0.1, weight_decay=0.05),
+    ),
+    "rmspropWeightDecay": (
+        dict(learningRate=0.01, weightDecay=0.05, momentum=0.5),
+        lambda ps: O.RMSprop(ps, lr=0.01, weight_decay=0.05, momentum=0.5),
+    ),
     "rmsprop": (dict(learningRate=0.01, alpha=0.9, epsilon=1e-8), lambda ps: O.RMSprop(ps, lr=0.01, alpha=0.9, eps=1e-8)),
     "rmspropCentered": (
         dict(learningRate=0.01, alpha=0.9, epsilon=1e-8, centered=True),

@@ -20,6 +20,8 @@ const recipes: Record<string, (o: any) => ReturnType<typeof sgd>> = {
   sgdDampening: sgd,
   sgdWeightDecay: sgd,
   adagrad,
+  adagradWeightDecay: adagrad,
+  rmspropWeightDecay: rmsprop,
   rmsprop,
   rmspropCentered: rmsprop,
   rmspropMomentum: rmsprop,
@@ -66,4 +68,13 @@ describe('optimizers match torch.optim (fixtures/torch-optimizers.json)', () => 
       tf.dispose(Object.values(params));
     });
   }
+});
+
+describe('the parity check itself', () => {
+  it('fails on a trajectory that is off by 1e-4 relative (the comparison can fail)', () => {
+    const want = flat(fixture.optimizers.adam.trajectory[0]!['dense/bias'] as Nested);
+    expect(() => expectClose(Float32Array.from(want.map((v) => v * (1 + 1e-4))), want)).toThrow(
+      /relative error/,
+    );
+  });
 });

@@ -177,8 +177,13 @@ describe('transform semantics (hand-computed)', () => {
     // Adam's first step is -lr * sign(g) (up to epsilon).
     expect(u['head/kernel']![0]).toBeCloseTo(0.1, 5);
   });
-  it('applyUpdates adds updates to params', () => {
-    const out = applyUpdates(params, { 'head/kernel': tf.tensor([1, 1], [2, 1]) });
+  it('applyUpdates adds updates to params and leaks nothing', async () => {
+    const u = tf.tensor([1, 1], [2, 1]);
+    await expectNoLeaks(() =>
+      tf.dispose(Object.values(applyUpdates(params, { 'head/kernel': u }))),
+    );
+    const out = applyUpdates(params, { 'head/kernel': u });
+    u.dispose();
     expect([...out['head/kernel']!.dataSync()]).toEqual([3, 2]);
     expect(out['conv2d_1/bias']).not.toBe(params['conv2d_1/bias']);
     tf.dispose(Object.values(out));
