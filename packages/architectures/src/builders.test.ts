@@ -117,24 +117,42 @@ describe('forward pass on a small batch: shape, no NaN, no leaks', () => {
   });
 });
 
+// Shape and name checks need no random weights: zero kernels build fast.
 describe('includeTop: false with pooling', () => {
   it.each([
     ['none', [null, 1, 1, 512]],
     ['avg', [null, 512]],
     ['max', [null, 512]],
   ] as const)('vgg11 32x32 pooling %s -> %j', (pooling, shape) => {
-    const m = vgg({ depth: 11, inputShape: [32, 32, 3], includeTop: false, pooling });
+    const m = vgg({
+      kernelInitializer: 'zeros',
+      depth: 11,
+      inputShape: [32, 32, 3],
+      includeTop: false,
+      pooling,
+    });
     expect(m.outputs[0]!.shape).toEqual(shape);
     m.dispose();
   });
   it('every family ends at its feature volume', () => {
     const shapes = [
-      [lenet5({ includeTop: false }), [null, 5, 5, 16]],
-      [alexnet({ includeTop: false }), [null, 6, 6, 256]],
-      [inceptionV1({ includeTop: false, inputShape: [64, 64, 3] }), [null, 2, 2, 1024]],
-      [resnet({ depth: 50, includeTop: false, inputShape: [64, 64, 3] }), [null, 2, 2, 2048]],
-      [cifarResnet({ includeTop: false, pooling: 'avg' }), [null, 64]],
-      [smallResnet({ includeTop: false }), [null, 32, 32, 32]],
+      [lenet5({ kernelInitializer: 'zeros', includeTop: false }), [null, 5, 5, 16]],
+      [alexnet({ kernelInitializer: 'zeros', includeTop: false }), [null, 6, 6, 256]],
+      [
+        inceptionV1({ kernelInitializer: 'zeros', includeTop: false, inputShape: [64, 64, 3] }),
+        [null, 2, 2, 1024],
+      ],
+      [
+        resnet({
+          kernelInitializer: 'zeros',
+          depth: 50,
+          includeTop: false,
+          inputShape: [64, 64, 3],
+        }),
+        [null, 2, 2, 2048],
+      ],
+      [cifarResnet({ kernelInitializer: 'zeros', includeTop: false, pooling: 'avg' }), [null, 64]],
+      [smallResnet({ kernelInitializer: 'zeros', includeTop: false }), [null, 32, 32, 32]],
     ] as const;
     for (const [m, s] of shapes) {
       expect(m.outputs[0]!.shape).toEqual(s);
@@ -150,7 +168,7 @@ describe('stable layer names', () => {
       m.dispose();
       return n;
     };
-    expect(names(lenet5())).toEqual([
+    expect(names(lenet5({ kernelInitializer: 'zeros' }))).toEqual([
       'input',
       'c1',
       's2',
@@ -161,7 +179,9 @@ describe('stable layer names', () => {
       'f6',
       'output',
     ]);
-    expect(names(resnet({ depth: 18, inputShape: [32, 32, 3] }))).toEqual(
+    expect(
+      names(resnet({ kernelInitializer: 'zeros', depth: 18, inputShape: [32, 32, 3] })),
+    ).toEqual(
       expect.arrayContaining([
         'conv1',
         'bn1',
@@ -171,7 +191,7 @@ describe('stable layer names', () => {
         'fc',
       ]),
     );
-    expect(names(inceptionV1({ inputShape: [32, 32, 3] }))).toEqual(
+    expect(names(inceptionV1({ kernelInitializer: 'zeros', inputShape: [32, 32, 3] }))).toEqual(
       expect.arrayContaining([
         'conv1.conv',
         'conv1.bn',
@@ -180,10 +200,14 @@ describe('stable layer names', () => {
         'fc',
       ]),
     );
-    expect(names(vgg({ depth: 11, batchNorm: true, inputShape: [32, 32, 3] }))).toEqual(
+    expect(
+      names(
+        vgg({ kernelInitializer: 'zeros', depth: 11, batchNorm: true, inputShape: [32, 32, 3] }),
+      ),
+    ).toEqual(
       expect.arrayContaining(['block1_conv1', 'block1_bn1', 'block5_pool', 'fc1', 'predictions']),
     );
-    expect(names(cifarResnet({ shortcut: 'A' }))).toEqual(
+    expect(names(cifarResnet({ kernelInitializer: 'zeros', shortcut: 'A' }))).toEqual(
       expect.arrayContaining(['layer2.0.shortcut.subsample', 'layer2.0.shortcut.pad']),
     );
   });
@@ -242,7 +266,7 @@ describe('bad options -> typed errors naming the option', () => {
       'outputActivation',
     );
     expectError(() => smallResnet({ includeTop: 1 as unknown as boolean }), 'CONFIG', 'includeTop');
-    expectError(() => smallResnet(null as unknown as {}), 'CONFIG', 'options');
+    expectError(() => smallResnet(null as unknown as object), 'CONFIG', 'options');
   });
   it('malformed family options', () => {
     expectError(() => lenet5({ variant: 'new' as 'modern' }), 'CONFIG', 'variant');
