@@ -41,8 +41,8 @@ function grid(rows: Float32Array[][]): { width: number; height: number; data: Ui
   const width = cols * (size + GAP) + GAP;
   const height = rows.length * (size + GAP) + GAP;
   const data = new Uint8Array(width * height * 4).fill(255);
-  rows.forEach((row, r) =>
-    row.forEach((cell, c) => {
+  for (const [r, row] of rows.entries()) {
+    for (const [c, cell] of row.entries()) {
       const lo = Math.min(...cell);
       const hi = Math.max(...cell);
       for (let y = 0; y < size; y++)
@@ -52,8 +52,8 @@ function grid(rows: Float32Array[][]): { width: number; height: number; data: Ui
           const px = ((GAP + r * (size + GAP) + y) * width + GAP + c * (size + GAP) + x) * 4;
           data.set([g, g, g, 255], px);
         }
-    }),
-  );
+    }
+  }
   return { width, height, data };
 }
 
