@@ -1,5 +1,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type BaseOptions, call, poolFeatures, resolveBase, resolveRate } from './common';
+import {
+  type BaseOptions,
+  call,
+  checkOptions,
+  poolFeatures,
+  resolveBase,
+  resolveRate,
+} from './common';
 
 /** Options of {@link alexnet}. */
 export interface AlexNetOptions extends BaseOptions {
@@ -21,6 +28,7 @@ export interface AlexNetOptions extends BaseOptions {
  * const model = alexnet({ inputShape: [224, 224, 3] });
  */
 export function alexnet(options: AlexNetOptions = {}): tfl.LayersModel {
+  checkOptions(options);
   const o = resolveBase('alexnet', options, { inputShape: [224, 224, 3], minSize: 63 });
   const rate = resolveRate('dropout', options.dropout, 0.5);
   const conv = (name: string, filters: number, kernelSize: number, strides = 1) =>

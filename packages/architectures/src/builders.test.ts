@@ -266,7 +266,10 @@ describe('bad options -> typed errors naming the option', () => {
       'outputActivation',
     );
     expectError(() => smallResnet({ includeTop: 1 as unknown as boolean }), 'CONFIG', 'includeTop');
-    expectError(() => smallResnet(null as unknown as object), 'CONFIG', 'options');
+    for (const build of [lenet5, alexnet, vgg, inceptionV1, resnet, cifarResnet, smallResnet]) {
+      expectError(() => build(null as unknown as object), 'CONFIG', 'options');
+    }
+    expectError(() => vgg({ depth: '16' as unknown as 16 }), 'CONFIG', 'depth');
   });
   it('malformed family options', () => {
     expectError(() => lenet5({ variant: 'new' as 'modern' }), 'CONFIG', 'variant');

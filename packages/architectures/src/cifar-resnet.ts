@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf, ConfigError } from '@trainkit/core';
-import { type BaseOptions, call, poolFeatures, resolveBase } from './common';
+import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
 import { registerArchitectureLayers } from './pad-channels';
 import { basicBlock, bnAct, conv } from './resnet-blocks';
 
@@ -29,6 +29,7 @@ export interface CifarResNetOptions extends BaseOptions {
  * const model = cifarResnet({ depth: 20, shortcut: 'A', numClasses: 10 });
  */
 export function cifarResnet(options: CifarResNetOptions = {}): tfl.LayersModel {
+  checkOptions(options);
   const depth = options.depth ?? 20;
   if (!DEPTHS.includes(depth)) {
     throw new ConfigError('unknown CIFAR ResNet depth', {

@@ -90,18 +90,24 @@ export interface Resolved {
   outputActivation: 'softmax' | 'linear';
 }
 
+/** Checks that a builder's options argument is an object (before reading any field). */
+export function checkOptions<T>(options: T): T {
+  if (options === null || typeof options !== 'object' || Array.isArray(options)) {
+    throw new ConfigError('options must be an object', {
+      argument: 'options',
+      received: options,
+    });
+  }
+  return options;
+}
+
 /** Validates the shared options once, at the boundary. `minSize` is the smallest height/width. */
 export function resolveBase(
   family: string,
   options: BaseOptions,
   defaults: Partial<Resolved> & { inputShape: [number, number, number]; minSize: number },
 ): Resolved {
-  if (options === null || typeof options !== 'object') {
-    throw new ConfigError('options must be an object', {
-      argument: 'options',
-      received: options,
-    });
-  }
+  checkOptions(options);
   const inputShape = options.inputShape ?? defaults.inputShape;
   if (!Array.isArray(inputShape) || inputShape.length !== 3) {
     throw new ShapeError('inputShape must be [height, width, channels]', {

@@ -1,6 +1,13 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf } from '@trainkit/core';
-import { type BaseOptions, call, poolFeatures, resolveBase, resolveRate } from './common';
+import {
+  type BaseOptions,
+  call,
+  checkOptions,
+  poolFeatures,
+  resolveBase,
+  resolveRate,
+} from './common';
 import { convUnit, type InceptionBlockFilters, inceptionBlock } from './inception-block';
 
 /** Options of {@link inceptionV1}. */
@@ -54,6 +61,7 @@ function filtersOf(row: number[]): InceptionBlockFilters {
  * const model = inceptionV1({ inputShape: [224, 224, 3] }); // 6,624,904 parameters
  */
 export function inceptionV1(options: InceptionV1Options = {}): tfl.LayersModel {
+  checkOptions(options);
   const variant = assertOneOf('variant', options.variant ?? 'torchvision', [
     'torchvision',
     'paper',

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf } from '@trainkit/core';
-import { type BaseOptions, call, poolFeatures, resolveBase } from './common';
+import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
 
 /** Options of {@link lenet5}. */
 export interface LeNet5Options extends BaseOptions {
@@ -29,6 +29,7 @@ export interface LeNet5Options extends BaseOptions {
  * model.countParams(); // 61706
  */
 export function lenet5(options: LeNet5Options = {}): tfl.LayersModel {
+  checkOptions(options);
   const variant = assertOneOf('variant', options.variant ?? 'classic', ['classic', 'modern']);
   const h = options.inputShape?.[0];
   const c1Padding = assertOneOf('c1Padding', options.c1Padding ?? (h === 28 ? 'same' : 'valid'), [

@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf, ConfigError } from '@trainkit/core';
-import { type BaseOptions, call, poolFeatures, resolveBase } from './common';
+import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
 import { basicBlock, bnAct, bottleneckBlock, conv } from './resnet-blocks';
 
 /** ImageNet ResNet depths (He et al. 2016, Table 1). */
@@ -38,8 +38,9 @@ const STAGES: Record<ResNetDepth, number[]> = {
  * const model = resnet({ depth: 50, inputShape: [224, 224, 3] }); // 25,557,032 trainable
  */
 export function resnet(options: ResNetOptions = {}): tfl.LayersModel {
+  checkOptions(options);
   const depth = options.depth ?? 50;
-  if (!(depth in STAGES)) {
+  if (![18, 34, 50, 101, 152].includes(depth)) {
     throw new ConfigError('unknown ResNet depth', {
       argument: 'depth',
       expected: 'one of 18, 34, 50, 101, 152 (cifarResnet builds 20, 32, 44, 56, 110)',

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type BaseOptions, call, poolFeatures, resolveBase } from './common';
+import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
 import { basicBlock, bnAct, conv } from './resnet-blocks';
 
 /** Options of {@link smallResnet}. */
@@ -14,6 +14,7 @@ export type SmallResNetOptions = BaseOptions;
  * const model = smallResnet(); // [null, 32, 32, 3] -> [null, 10]
  */
 export function smallResnet(options: SmallResNetOptions = {}): tfl.LayersModel {
+  checkOptions(options);
   const o = resolveBase('smallResnet', options, {
     inputShape: [32, 32, 3],
     numClasses: 10,

@@ -3,6 +3,7 @@ import { ConfigError } from '@trainkit/core';
 import {
   type BaseOptions,
   call,
+  checkOptions,
   poolFeatures,
   resolveBase,
   resolveFlag,
@@ -62,8 +63,9 @@ const CONFIGS: Record<VggDepth, number[][]> = {
  * const model = vgg({ depth: 16, inputShape: [224, 224, 3] }); // 138,357,544 parameters
  */
 export function vgg(options: VggOptions = {}): tfl.LayersModel {
+  checkOptions(options);
   const depth = options.depth ?? 16;
-  if (!(depth in CONFIGS)) {
+  if (![11, 13, 16, 19].includes(depth)) {
     throw new ConfigError('unknown VGG depth', {
       argument: 'depth',
       expected: 'one of 11, 13, 16, 19',
