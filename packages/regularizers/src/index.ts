@@ -21,6 +21,7 @@ export {
 export { type ElasticNetOptions, elasticNet } from './elastic-net';
 export { type L1Options, l1 } from './l1';
 export { L2_CONVENTIONS, type L2Convention, type L2Options, l2, l2Factor } from './l2';
+export { decodeSpec, encodeSpec } from './layers-spec';
 export { type MaxNormOptions, maxNorm } from './max-norm';
 export { type MinMaxNormOptions, minMaxNorm } from './min-max-norm';
 export { type Mixup, type MixupOptions, mixup, sampleBeta } from './mixup';
@@ -36,4 +37,14 @@ export { type RandomScaleOptions, randomScale } from './random-scale';
 export { type RandomTranslateOptions, randomTranslate } from './random-translate';
 export { registerRegularizerKinds, regularizerFromJSON } from './registry';
 export type { RngOption } from './rng-option';
+export {
+  registerLayersConstraints,
+  TrainkitConstraint,
+  toLayersConstraint,
+} from './to-layers-constraint';
+export {
+  registerLayersRegularizers,
+  TrainkitRegularizer,
+  toLayersRegularizer,
+} from './to-layers-regularizer';
 export { type UnitNormOptions, unitNorm } from './unit-norm';
