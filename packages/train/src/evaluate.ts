@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertPositiveInt, type Logs, type Params, Rng } from '@trainkit/core';
+import { assertPositiveInt, ConfigError, type Logs, type Params, Rng } from '@trainkit/core';
 import { type Batch, checkTensorData, epochBatches, isTensorData, type TrainData } from './batches';
 import type { Loss } from './losses/loss';
 import type { Metric } from './metrics/metric';
@@ -41,6 +41,15 @@ export async function evaluateFunction(
     disposeBatch(b);
     sums.dispose();
     sums = next;
+  }
+  if (count === 0) {
+    sums.dispose();
+    throw new ConfigError('the data yielded no batches', {
+      argument: 'data',
+      expected:
+        'at least one batch (pass a function returning a fresh iterable for repeated passes)',
+      received: 'an empty or exhausted iterable',
+    });
   }
   const values = await sums.data();
   sums.dispose();

@@ -331,6 +331,32 @@ describe('fitFunction', () => {
     tf.dispose([data.x, data.y]);
   });
 
+  it('refuses an iterator that is used up after the first epoch', async () => {
+    const data = blobs(6);
+    const p = makeParams(
+      [
+        [0, 0, 0],
+        [0, 0, 0],
+      ],
+      [0, 0, 0],
+    );
+    async function* once() {
+      yield { x: tf.clone(data.x), y: tf.clone(data.y) };
+    }
+    const opts = {
+      loss: softmaxCrossEntropy(),
+      optimizer: testSgd(0.1),
+      epochs: 2,
+      progress: false,
+    };
+    await expect(fitFunction(p, linear, once(), opts)).rejects.toThrow(/no batches in epoch 1/);
+    await expect(fitFunction(p, linear, data, { ...opts, validationData: once() })).rejects.toThrow(
+      /yielded no batches/,
+    );
+    free(p);
+    tf.dispose([data.x, data.y]);
+  });
+
   it('trains from an async iterable of batches (owned and disposed by fit)', async () => {
     const data = blobs(30);
     const p = makeParams(

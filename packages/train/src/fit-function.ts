@@ -232,6 +232,14 @@ export async function fitFunction(
       }
       await checkPending();
       if (nanStep !== undefined) break;
+      if (batch === 0) {
+        throw new ConfigError(`the training data yielded no batches in epoch ${epoch}`, {
+          argument: 'data',
+          expected:
+            'at least one batch per epoch (pass a function returning a fresh iterable, not a used-up iterator)',
+          received: 'an empty or exhausted iterable',
+        });
+      }
       logs = await readSums(ctx, seen);
       if (options.validationData !== undefined) {
         const val = await evaluateFunction(params, forward, options.validationData, {
