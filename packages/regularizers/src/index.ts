@@ -38,6 +38,11 @@ export { type RandomTranslateOptions, randomTranslate } from './random-translate
 export { registerRegularizerKinds, regularizerFromJSON } from './registry';
 export type { RngOption } from './rng-option';
 export {
+  registerSeededDropout,
+  SeededDropout,
+  type SeededDropoutArgs,
+} from './seeded-dropout-layer';
+export {
   registerLayersConstraints,
   TrainkitConstraint,
   toLayersConstraint,
