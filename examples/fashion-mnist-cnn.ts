@@ -4,9 +4,11 @@
 //   FMNIST_DIR=/path/to/fashion-mnist EPOCHS=4 BACKEND=wasm
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
-import * as tf from '@tensorflow/tfjs-core';
+
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useFastBackend } from '@trainkit/backend';
+import { Rng } from '@trainkit/core';
+import { pixelNormalization } from '@trainkit/data';
 import { fashionMnist } from '@trainkit/data/node';
 import { adam } from '@trainkit/optimizers';
 import { accuracy, evaluate, fit, softmaxCrossEntropy } from '@trainkit/train';
@@ -23,16 +25,16 @@ const epochs = Number(process.env.EPOCHS ?? 4);
 const info = await useFastBackend((process.env.BACKEND ?? 'wasm') as 'wasm' | 'cpu');
 console.log(`backend ${info.name}`);
 
-const { train, test } = await fashionMnist({ dir, download: false });
-// pixels scaled to [0, 1]; labels stay sparse int32
-const toXY = (d: typeof train) => {
-  const t = d.toTensors();
-  const x = tf.tidy(() => tf.div(t.x, 255));
-  t.x.dispose();
-  return { x, y: t.y };
-};
-const trainXY = toXY(train);
-const testXY = toXY(test);
+const loaded = await fashionMnist({ dir, download: false });
+// Pixels scaled to [0, 1] on the host; the 60k images stay in JS memory and only batches become
+// tensors (fit owns and disposes them: `keep: true`). A fresh iterable per epoch; the passed
+// Rng advances, so each epoch has its own seeded order.
+const unit = pixelNormalization({ mode: 'unit', maxValue: 255 });
+const train = loaded.train.normalize(unit);
+const test = loaded.test.normalize(unit);
+const rng = new Rng(42);
+const trainBatches = () => train.batches(64, { shuffle: true, rng, keep: true });
+const testBatches = () => test.batches(500, { keep: true });
 
 const model = tfl.sequential({
   layers: [
@@ -53,14 +55,12 @@ const model = tfl.sequential({
 });
 
 const t0 = performance.now();
-const { history } = await fit(model, trainXY, {
+const { history } = await fit(model, trainBatches, {
   loss: softmaxCrossEntropy(), // from logits
   metrics: [accuracy()],
   optimizer: adam({ learningRate: 1e-3 }),
   epochs,
-  batchSize: 64,
-  rng: 42,
-  validationData: testXY,
+  validationData: testBatches,
   listeners: [
     {
       onEpochEnd: ({ epoch, logs }) =>
@@ -72,10 +72,12 @@ const { history } = await fit(model, trainXY, {
   ],
 });
 const seconds = (performance.now() - t0) / 1000;
-const final = await evaluate(model, testXY, { loss: softmaxCrossEntropy(), metrics: [accuracy()] });
+const final = await evaluate(model, testBatches, {
+  loss: softmaxCrossEntropy(),
+  metrics: [accuracy()],
+});
 console.log(
   `Fashion-MNIST small CNN: test accuracy ${(100 * (final.acc ?? 0)).toFixed(2)}% after ${history.length} epochs ` +
     `in ${seconds.toFixed(0)} s on ${info.name} (${(seconds / history.length).toFixed(0)} s/epoch)`,
 );
-tf.dispose([trainXY.x, trainXY.y, testXY.x, testXY.y]);
 model.dispose();
