@@ -1,9 +1,12 @@
-import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { expectNoLeaks, sharedDir } from '@trainkit/core/test';
 import { describe, expect, it } from 'vitest';
 import reference from '../fixtures/reference.json';
+import { closedPort, serveDir } from '../test/local-server';
 import { CIFAR10_CLASSES } from './cifar10';
 import { cifar10 } from './cifar10-node';
 
@@ -60,12 +63,47 @@ describe('cifar10', () => {
     expect(test.size).toBe(1);
   });
 
-  it('missing files -> IOError listing them and where to get them', async () => {
+  it('missing files with download: false -> IOError listing them and where it looked', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'trainkit-data-cifar-'));
     writeFileSync(join(dir, 'test_batch.bin'), batch([0]));
-    await expect(cifar10({ dir })).rejects.toThrow(
-      /: CIFAR-10 files missing: data_batch_1\.bin, .*data_batch_5\.bin; expected the binary batches \(download cifar-10-binary\.tar\.gz/,
+    await expect(cifar10({ dir, cacheDir: dir, download: false })).rejects.toThrow(
+      /: CIFAR-10 files missing: data_batch_1\.bin, .*data_batch_5\.bin; expected the binary batches in one of: /,
     );
+  });
+
+  it('offline: IOError naming the archive URL (closed port on 127.0.0.1)', async () => {
+    const url = `http://127.0.0.1:${await closedPort()}/cifar-10-binary.tar.gz`;
+    const cacheDir = mkdtempSync(join(tmpdir(), 'trainkit-data-cifar-'));
+    const err = await cifar10({ cacheDir, url }).catch((e) => e);
+    expect(err).toMatchObject({ code: 'IO', argument: url });
+    expect(err.message).toMatch(/cannot download \(offline or unreachable: ECONNREFUSED\)/);
+  });
+
+  it('downloads the archive, checks its MD5, unpacks it into the cache and reuses it', async () => {
+    const server = await serveDir(fileURLToPath(new URL('../fixtures/', import.meta.url)));
+    try {
+      const cacheDir = mkdtempSync(join(tmpdir(), 'trainkit-data-cifar-'));
+      const url = `${server.url}tiny-cifar-10-binary.tar.gz`;
+      // the official MD5 does not match the tiny stand-in archive
+      await expect(cifar10({ cacheDir, url })).rejects.toThrow(
+        /checksum mismatch.*expected md5 c32a1d4ab5d03f1284b67883e8d87530/,
+      );
+      const md5 = createHash('md5')
+        .update(readFileSync(new URL('../fixtures/tiny-cifar-10-binary.tar.gz', import.meta.url)))
+        .digest('hex');
+      const { train, test } = await cifar10({ cacheDir, url, md5 });
+      expect(Array.from(train.y)).toEqual([1, 2, 3, 4, 5]);
+      expect(Array.from(test.y)).toEqual([0]);
+      // pixel (h=1, w=2) -> p = 34; planes hold (p + c) mod 256
+      expect(Array.from(test.x.subarray(34 * 3, 34 * 3 + 3))).toEqual([34, 35, 36]);
+      expect(existsSync(join(cacheDir, 'cifar-10-batches-bin', 'batches.meta.txt'))).toBe(true);
+      expect(existsSync(join(cacheDir, 'cifar-10-binary.tar.gz'))).toBe(false);
+      const hits = server.hits.length;
+      await cifar10({ cacheDir, url, md5 });
+      expect(server.hits.length).toBe(hits);
+    } finally {
+      await server.close();
+    }
   });
 
   it('a truncated batch -> IOError naming the file', async () => {

@@ -7,6 +7,8 @@ import { assertNumber, IOError } from '@trainkit/core';
 export interface DownloadOptions {
   /** Expected SHA-256 of the bytes, lowercase hex; a mismatch -> `IOError` and nothing is written. */
   sha256?: string;
+  /** Expected MD5, lowercase hex (for sources that publish only MD5, like CIFAR-10). */
+  md5?: string;
   /** Abort after this many milliseconds (default 120,000). */
   timeoutMs?: number;
 }
@@ -55,6 +57,16 @@ export async function downloadFile(
         argument: url,
         expected: `sha256 ${options.sha256}`,
         receivedText: `sha256 ${got} (${bytes.length} bytes)`,
+      });
+    }
+  }
+  if (options.md5 !== undefined) {
+    const got = createHash('md5').update(bytes).digest('hex');
+    if (got !== options.md5.toLowerCase()) {
+      throw new IOError('checksum mismatch (corrupt or tampered download); nothing was saved', {
+        argument: url,
+        expected: `md5 ${options.md5}`,
+        receivedText: `md5 ${got} (${bytes.length} bytes)`,
       });
     }
   }

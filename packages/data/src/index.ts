@@ -16,3 +16,4 @@ export {
   registerDataKinds,
 } from './pixel-normalization';
 export { type SplitOptions, type Splits, splitDataset } from './split';
+export { type TarEntry, untar } from './tar';

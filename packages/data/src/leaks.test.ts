@@ -13,6 +13,7 @@ import {
   pixelNormalizationFromJSON,
 } from './pixel-normalization';
 import { splitDataset } from './split';
+import { untar } from './tar';
 
 // The typed-array functions create no tensors; these checks keep it that way.
 describe('no tensor leaks in the typed-array API', () => {
@@ -28,6 +29,7 @@ describe('no tensor leaks in the typed-array API', () => {
       parseCifar10(new Uint8Array(3073));
       parseCsv('1,0\n2,1\n');
       datasetFromIdx(parseIdx(idx), parseIdx(lbl));
+      untar(new Uint8Array(1024));
     });
   });
 
