@@ -1,2 +1,16 @@
 // @trainkit/transfer: Load, cut, freeze and re-head pretrained networks; CNN codes; fine-tuning; the four-case advisor.
-export {};
+export { cutAt } from './cut-at';
+export { type ExtractFeaturesOptions, extractFeatures } from './extract-features';
+export { type FineTuneOptions, fineTune } from './fine-tune';
+export { freezeLayers, type LayerSelection, unfreezeLayers } from './freeze-layers';
+export { type LayerInfo, listLayers } from './list-layers';
+export { loadModel, saveModel, stripInnerInputShapes } from './load-model';
+export {
+  earlierLayer,
+  type RecommendStrategyOptions,
+  recommendStrategy,
+  type TransferCase,
+  type TransferPlan,
+  type TransferStrategy,
+} from './recommend-strategy';
+export { type ReplaceHeadOptions, replaceHead } from './replace-head';

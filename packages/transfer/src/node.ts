@@ -1,0 +1,4 @@
+// @trainkit/transfer/node: Node-only file-system adapters.
+
+export { type CachedFeaturesOptions, extractFeaturesCached } from './feature-cache-node';
+export { fileHandler, loadModelFromPath, saveModelToPath } from './file-handler-node';

@@ -1,0 +1,145 @@
+import type { LayersModel } from '@tensorflow/tfjs-layers';
+import { assertNumber, assertOneOf, assertPositiveInt, ConfigError } from '@trainkit/core';
+
+/** The four cases of the transfer-learning lecture (CS231n, "Transfer Learning"). */
+export type TransferCase =
+  | 'small-similar'
+  | 'small-different'
+  | 'large-similar'
+  | 'large-different';
+
+export type TransferStrategy =
+  | 'linear-on-top-codes'
+  | 'linear-on-earlier-codes'
+  | 'fine-tune-all'
+  | 'fine-tune-or-scratch';
+
+export interface RecommendStrategyOptions {
+  /** Labelled target examples per class. */
+  targetSize: number;
+  /** `'similar'` / `'different'`, or a score in [0, 1] (e.g. from `measureSimilarity`). */
+  similarity: 'similar' | 'different' | number;
+  /** Below this many examples per class the dataset is "small". Default 300. */
+  smallPerClass?: number;
+  /** Scores at or above this are "similar". Default 0.5. */
+  similarityThreshold?: number;
+  /** When given, the plan names this model's layers. */
+  model?: LayersModel;
+}
+
+export interface TransferPlan {
+  case: TransferCase;
+  strategy: TransferStrategy;
+  /** Where to take codes / cut the network: `'top'` (before the classifier) or `'earlier'`. */
+  featureLayer: 'top' | 'earlier';
+  /** The layer name for `featureLayer`, when a model was given. */
+  layerName?: string;
+  /** Whether the pretrained body is frozen (feature extraction) or trained. */
+  freezeBody: boolean;
+  /** Body learning rate relative to the head (0 when frozen). */
+  baseLrMultiplier: number;
+  /** The lecture's reasoning, in words. */
+  reason: string;
+}
+
+/**
+ * The "earlier" layer for codes: among layers with spatial (rank-4) outputs, the one about two
+ * thirds of the way up; generic enough features, still specific to the new data after a probe.
+ */
+export function earlierLayer(model: LayersModel): string {
+  const spatial = model.layers.filter((l) => {
+    const s = l.outputShape;
+    return !Array.isArray(s[0]) && s.length === 4;
+  });
+  const pick = spatial[Math.max(0, Math.floor((spatial.length * 2) / 3) - 1)];
+  return (pick ?? model.layers[Math.max(0, model.layers.length - 2)]!).name;
+}
+
+/**
+ * Chooses between feature extraction and fine-tuning by the lecture's four cases: small+similar
+ * -> linear classifier on top codes; small+different -> classifier on earlier-layer codes;
+ * large+similar -> fine-tune all (base lr x0.1); large+different -> fine-tune from the
+ * pretrained init (or train from scratch). Returns the case, a plan and the reason.
+ *
+ * @example recommendStrategy({ targetSize: 100, similarity: 'similar', model: doodlenet })
+ * // { case: 'small-similar', strategy: 'linear-on-top-codes', layerName: 'dense', ... }
+ */
+export function recommendStrategy(options: RecommendStrategyOptions): TransferPlan {
+  if (!options || typeof options !== 'object') {
+    throw new ConfigError('options are required', {
+      argument: 'options',
+      expected: '{ targetSize, similarity }',
+      received: options,
+    });
+  }
+  const perClass = assertPositiveInt('options.targetSize', options.targetSize);
+  const smallPerClass = assertPositiveInt('options.smallPerClass', options.smallPerClass ?? 300);
+  const threshold = assertNumber(
+    'options.similarityThreshold',
+    options.similarityThreshold ?? 0.5,
+    {
+      min: 0,
+      max: 1,
+    },
+  );
+  let similar: boolean;
+  if (typeof options.similarity === 'number') {
+    similar =
+      assertNumber('options.similarity', options.similarity, { min: 0, max: 1 }) >= threshold;
+  } else {
+    similar =
+      assertOneOf('options.similarity', options.similarity, ['similar', 'different'] as const) ===
+      'similar';
+  }
+  const small = perClass < smallPerClass;
+  const sizeWords = `${perClass} examples per class (${small ? 'small' : 'large'}: threshold ${smallPerClass})`;
+  const simWords =
+    typeof options.similarity === 'number'
+      ? `similarity ${options.similarity.toFixed(2)} (${similar ? '>=' : '<'} ${threshold})`
+      : `data ${options.similarity} to the source`;
+  let plan: Omit<TransferPlan, 'layerName'>;
+  if (small && similar) {
+    plan = {
+      case: 'small-similar',
+      strategy: 'linear-on-top-codes',
+      featureLayer: 'top',
+      freezeBody: true,
+      baseLrMultiplier: 0,
+      reason: `${sizeWords}, ${simWords}: too few labels to fine-tune without overfitting, and the top codes already describe this kind of data, so train a linear classifier on them.`,
+    };
+  } else if (small) {
+    plan = {
+      case: 'small-different',
+      strategy: 'linear-on-earlier-codes',
+      featureLayer: 'earlier',
+      freezeBody: true,
+      baseLrMultiplier: 0,
+      reason: `${sizeWords}, ${simWords}: too few labels to fine-tune, and the top layers are specialised to the source classes, so train a classifier on more generic codes from an earlier layer.`,
+    };
+  } else if (similar) {
+    plan = {
+      case: 'large-similar',
+      strategy: 'fine-tune-all',
+      featureLayer: 'top',
+      freezeBody: false,
+      baseLrMultiplier: 0.1,
+      reason: `${sizeWords}, ${simWords}: enough labels to fine-tune the whole network without overfitting; a 10x smaller learning rate keeps the good pretrained weights close.`,
+    };
+  } else {
+    plan = {
+      case: 'large-different',
+      strategy: 'fine-tune-or-scratch',
+      featureLayer: 'top',
+      freezeBody: false,
+      baseLrMultiplier: 1,
+      reason: `${sizeWords}, ${simWords}: enough labels to train the whole network; pretrained weights are still a good initialisation, so fine-tune everything at the full learning rate (or train from scratch).`,
+    };
+  }
+  if (!options.model) return plan;
+  const m = options.model;
+  const layerName =
+    plan.featureLayer === 'top'
+      ? m.layers[Math.max(0, m.layers.length - 2)]!.name
+      : earlierLayer(m);
+  return { ...plan, layerName };
+}
