@@ -58,10 +58,10 @@ interface Torch {
   close(): void;
   version: string;
 }
-async function startTorch(): Promise<Torch | string> {
+async function startTorch(threads = 2): Promise<Torch | string> {
   const python = process.env.PYTHON ?? '/usr/bin/python3';
   if (!existsSync(python)) return `no ${python}`;
-  const child = spawn(python, [`${here}torch_bench.py`, '2'], {
+  const child = spawn(python, [`${here}torch_bench.py`, String(threads)], {
     env: { ...process.env, OMP_PROC_BIND: 'true', OMP_PLACES: 'cores' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });
@@ -134,6 +134,8 @@ async function main() {
   const torch = await startTorch();
   if (typeof torch === 'string') console.log(`PyTorch: skipped — ${torch}`);
   else console.log(`PyTorch ${torch.version}`);
+  // One thread: the like-for-like comparison with single-threaded wasm.
+  const torch1 = typeof torch === 'string' ? torch : await startTorch(1);
 
   // Stock backends first, before any kernel is replaced.
   const stockWasm = await tryTrain('wasm', 'lenet');
@@ -160,7 +162,12 @@ async function main() {
     await torch.run('lenet', 10);
     await torch.run('resnet', 3);
   }
+  if (typeof torch1 !== 'string') {
+    await torch1.run('lenet', 10);
+    await torch1.run('resnet', 3);
+  }
   const steps: Record<ModelName, number> = { lenet: 20, resnet: 4 };
+  const live = tf.memory().numTensors;
   for (let round = 0; round < ROUNDS; round++) {
     for (const name of ['lenet', 'resnet'] as const) {
       if (typeof torch !== 'string')
@@ -168,14 +175,21 @@ async function main() {
       row('wasm + trainkit', name).times.push(
         ...(await timeSteps('wasm', wasm[name], steps[name])),
       );
+      if (typeof torch1 !== 'string') {
+        row('PyTorch, 1 thread', name).times.push(...(await torch1.run(name, steps[name])));
+      }
     }
   }
+  if (typeof torch1 !== 'string') torch1.close();
   if (typeof torch !== 'string') torch.close();
   else
     for (const name of ['lenet', 'resnet'] as const)
       row('PyTorch', name).note = `skipped: ${torch}`;
 
   printTable();
+  console.log(
+    `live tfjs tensors before -> after the timed steps: ${live} -> ${tf.memory().numTensors}`,
+  );
   const fitOverhead = `${here}fit-overhead.ts`;
   if (existsSync(fitOverhead)) {
     const mod = (await import(fitOverhead)) as { main?: () => Promise<void> };
