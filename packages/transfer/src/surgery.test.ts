@@ -1,0 +1,151 @@
+import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
+import { ConfigError, ValueRangeError } from '@trainkit/core';
+import { expectNoLeaks } from '@trainkit/core/test';
+import { describe, expect, it } from 'vitest';
+import { cutAt } from './cut-at';
+import { listLayers } from './list-layers';
+import { replaceHead } from './replace-head';
+
+/** A Sequential 2 -> 3 (relu) -> 2 net with hand-set weights. */
+function handSequential(): tfl.LayersModel {
+  const m = tfl.sequential({
+    layers: [
+      tfl.layers.dense({ units: 3, inputShape: [2], activation: 'relu', name: 'hidden' }),
+      tfl.layers.dense({ units: 2, name: 'out' }),
+    ],
+  });
+  m.setWeights([
+    tf.tensor2d([
+      [1, -1, 2],
+      [0.5, 1, -3],
+    ]),
+    tf.tensor1d([0, 0.5, 1]),
+    tf.tensor2d([
+      [1, 0],
+      [0, 1],
+      [1, 1],
+    ]),
+    tf.tensor1d([0, 0]),
+  ]);
+  return m;
+}
+
+function functional(): tfl.LayersModel {
+  const input = tfl.input({ shape: [6, 6, 1] });
+  const c = tfl.layers.conv2d({ filters: 2, kernelSize: 3, name: 'c1' }).apply(input);
+  const p = tfl.layers.maxPooling2d({ poolSize: 2, name: 'p1' }).apply(c);
+  const f = tfl.layers.flatten({ name: 'f' }).apply(p);
+  const o = tfl.layers.dense({ units: 3, name: 'logits' }).apply(f) as tfl.SymbolicTensor;
+  return tfl.model({ inputs: input, outputs: o });
+}
+
+describe('cutAt', () => {
+  it('cuts a Sequential model by name and by index to the same hand-computed codes', () => {
+    const m = handSequential();
+    // x = [1, 2]: x W + b = [1+1, -1+2+0.5, 2-6+1] = [2, 1.5, -3] -> relu [2, 1.5, 0]
+    const x = tf.tensor2d([[1, 2]]);
+    for (const layer of ['hidden', 0, -2] as const) {
+      const y = cutAt(m, layer).predict(x) as tf.Tensor;
+      expect(Array.from(y.dataSync())).toEqual([2, 1.5, 0]);
+      y.dispose();
+    }
+    x.dispose();
+  });
+
+  it('cuts a functional model at any depth with the right output shape', () => {
+    const m = functional();
+    expect(cutAt(m, 'c1').outputs[0]!.shape).toEqual([null, 4, 4, 2]);
+    expect(cutAt(m, 'p1').outputs[0]!.shape).toEqual([null, 2, 2, 2]);
+    expect(cutAt(m, -2).outputs[0]!.shape).toEqual([null, 8]);
+  });
+
+  it('shares weights with the source model', () => {
+    const m = handSequential();
+    const cut = cutAt(m, 'hidden');
+    expect(cut.layers[cut.layers.length - 1]).toBe(m.getLayer('hidden'));
+  });
+
+  it('throws ConfigError for an unknown name, an out-of-range index, or a non-model', () => {
+    const m = handSequential();
+    expect(() => cutAt(m, 'nope')).toThrow(
+      /layer: no layer with this name; expected one of hidden, out/,
+    );
+    expect(() => cutAt(m, 2)).toThrow(ConfigError);
+    expect(() => cutAt(m, -3)).toThrow(ConfigError);
+    expect(() => cutAt(m, 0.5)).toThrow(ConfigError);
+    expect(() => cutAt({} as tfl.LayersModel, 0)).toThrow(ConfigError);
+  });
+
+  it('leaks no tensors', async () => {
+    const m = handSequential();
+    await expectNoLeaks(() => {
+      cutAt(m, 'hidden');
+    });
+  });
+});
+
+describe('replaceHead', () => {
+  it('swaps the classifier for a new numClasses head, keeping the body', () => {
+    const m = functional();
+    const net = replaceHead(m, 5, { hidden: [4], dropout: 0.25 });
+    expect(net.outputs[0]!.shape).toEqual([null, 5]);
+    const names = net.layers.map((l) => l.name);
+    expect(names).toContain('c1');
+    expect(names).not.toContain('logits');
+    expect(names.filter((n) => n.startsWith('head_'))).toEqual([
+      'head_dropout_0',
+      'head_dense_0',
+      'head_dropout_1',
+      'head_dense_1',
+    ]);
+    expect(net.getLayer('head_dense_0').getConfig().activation).toBe('relu');
+    expect(net.getLayer('head_dense_1').getConfig().activation).toBe('linear');
+    expect(net.getLayer('c1')).toBe(m.getLayer('c1'));
+  });
+
+  it('flattens a spatial cut point', () => {
+    const net = replaceHead(functional(), 2, { cutAt: 'p1', name: 'new' });
+    expect(net.getLayer('new_flatten').outputShape).toEqual([null, 8]);
+    expect(net.outputs[0]!.shape).toEqual([null, 2]);
+  });
+
+  it('validates its arguments', () => {
+    const m = functional();
+    expect(() => replaceHead(m, 0)).toThrow(ValueRangeError);
+    expect(() => replaceHead(m, 3, { dropout: 1 })).toThrow(/options.dropout/);
+    expect(() => replaceHead(m, 3, { hidden: [0] })).toThrow(/options.hidden\[0\]/);
+    expect(() => replaceHead(m, 3, { hidden: 4 as unknown as number[] })).toThrow(ConfigError);
+    expect(() => replaceHead(m, 3, { cutAt: 'zz' })).toThrow(/options.cutAt/);
+    expect(() => replaceHead(null as unknown as tfl.LayersModel, 3)).toThrow(ConfigError);
+  });
+
+  it('leaks nothing beyond the new head weights', async () => {
+    const m = functional();
+    const before = tf.memory().numTensors;
+    const net = replaceHead(m, 5);
+    // the new dense layer: kernel [8, 5] + bias [5]
+    expect(tf.memory().numTensors - before).toBe(2);
+    net.getLayer('head_dense_0').dispose();
+    await expectNoLeaks(() => undefined);
+  });
+});
+
+describe('listLayers', () => {
+  it('lists name, class, shape, parameter count and trainability', () => {
+    const rows = listLayers(functional());
+    expect(rows.map((r) => [r.name, r.className, r.outputShape, r.params])).toEqual([
+      [rows[0]!.name, 'InputLayer', [null, 6, 6, 1], 0],
+      ['c1', 'Conv2D', [null, 4, 4, 2], 3 * 3 * 2 + 2],
+      ['p1', 'MaxPooling2D', [null, 2, 2, 2], 0],
+      ['f', 'Flatten', [null, 8], 0],
+      ['logits', 'Dense', [null, 3], 8 * 3 + 3],
+    ]);
+    expect(rows[1]!.trainable).toBe(true);
+  });
+
+  it('leaks no tensors', async () => {
+    const m = functional();
+    await expectNoLeaks(() => listLayers(m));
+  });
+});
