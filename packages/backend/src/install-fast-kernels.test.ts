@@ -37,6 +37,7 @@ describe('installFastKernels', () => {
         'Conv2DBackpropInput',
         'BatchMatMul',
         'Tile',
+        'MaxPoolGrad',
         'DepthwiseConv2dNativeBackpropFilter',
         'DepthwiseConv2dNativeBackpropInput',
         'UnsortedSegmentSum',

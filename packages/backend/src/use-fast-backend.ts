@@ -20,7 +20,8 @@ async function loadFast(name: FastKernelBackend): Promise<void> {
 /**
  * Makes core's `useBackend` install trainkit's training kernels whenever it loads `wasm` or
  * `cpu`, and installs them now on those already loaded. After this, `useBackend('auto')` in
- * Node picks wasm with fast kernels (about 100x faster than stock cpu for CNN training).
+ * Node picks wasm with fast kernels (two orders of magnitude faster than stock cpu for CNN
+ * training).
  *
  * @example
  * registerFastBackends();
