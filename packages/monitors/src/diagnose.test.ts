@@ -99,8 +99,14 @@ describe('diagnose', () => {
     expect(rules(diagnose(steps((t) => 2.3 * Math.exp(t / 100))))).toContain('lr-too-high');
   });
 
+  it('flags a loss that spikes early and then stalls at its initial level (units killed)', () => {
+    const f = diagnose(steps((t) => (t === 0 ? 2.39 : t === 1 ? 6.8 : t < 5 ? 2.45 : 2.3)));
+    expect(f[0]).toMatchObject({ rule: 'lr-too-high', severity: 'warning' });
+    expect(f[0]!.message).toMatch(/jumped to 6\.8/);
+  });
+
   it('flags an oscillating loss that does not decrease', () => {
-    const f = diagnose(steps((t) => 2 + (t % 2 ? 1 : -1)));
+    const f = diagnose(steps((t) => 2 + (t % 2 ? -1 : 1)));
     expect(f[0]).toMatchObject({ rule: 'lr-too-high', severity: 'warning' });
   });
 

@@ -71,15 +71,28 @@ function lossRules(losses: number[], steps: number[], out: Finding[]): void {
   const q = Math.max(2, Math.floor(losses.length / 4));
   const first = mean(smooth.slice(0, q));
   const last = mean(smooth.slice(-q));
-  const start = losses.slice(0, Math.max(3, Math.floor(losses.length / 10)));
-  const startLoss = mean(start);
-  if (last > 1.5 * startLoss) {
+  // The first loss is the untrained network's (about ln C for softmax over C classes).
+  const initial = losses[0]!;
+  if (last > 1.5 * initial) {
     out.push({
       rule: 'lr-too-high',
       severity: 'error',
-      message: `the loss grew from ${fmt(startLoss)} to ${fmt(last)}: training diverges`,
-      evidence: { startLoss: fmt(startLoss), endLoss: fmt(last) },
+      message: `the loss grew from ${fmt(initial)} to ${fmt(last)}: training diverges`,
+      evidence: { initialLoss: fmt(initial), endLoss: fmt(last) },
       advice: 'lower the learning rate (by 3-10x) or add warm-up',
+    });
+    return;
+  }
+  const early = losses.slice(0, Math.max(3, Math.floor(losses.length / 5)));
+  const spike = Math.max(...early);
+  if (spike > 1.5 * initial && last >= 0.95 * initial) {
+    out.push({
+      rule: 'lr-too-high',
+      severity: 'warning',
+      message: `the loss jumped to ${fmt(spike)} early and then stalled at ${fmt(last)}, no better than at the start (${fmt(initial)})`,
+      evidence: { initialLoss: fmt(initial), earlyPeak: fmt(spike), endLoss: fmt(last) },
+      advice:
+        'lower the learning rate: a first step that large usually kills ReLU units (check dead-relu findings)',
     });
     return;
   }

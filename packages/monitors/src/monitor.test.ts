@@ -2,10 +2,21 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { modelParams, Rng, type TrainingListener } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/core/test';
+import { digits } from '@trainkit/data/node';
 import { describe, expect, it } from 'vitest';
 import { activationProbe } from './activation-probe';
 import { diagnose } from './diagnose';
 import { monitor } from './monitor';
+
+// The real short training of the issue: the UCI digits shipped in @trainkit/data (8x8, 10 classes).
+async function digitsBatch(n: number) {
+  const ds = (await digits()).subset(Array.from({ length: n }, (_, i) => i));
+  const { x, y } = ds.toTensors();
+  const flat = tf.tidy(() => tf.div(tf.reshape(x, [n, 64]), 16));
+  const oneHot = tf.tidy(() => tf.oneHot(tf.cast(y, 'int32'), 10));
+  tf.dispose([x, y]);
+  return { x: flat, y: oneHot };
+}
 
 // A small two-class problem: two Gaussian blobs in 8 dimensions.
 function blobs(n: number, seed: number) {
@@ -19,18 +30,18 @@ function blobs(n: number, seed: number) {
   return { x: tf.tensor2d(x, [n, 8]), y: tf.tidy(() => tf.oneHot(tf.tensor1d(y, 'int32'), 2)) };
 }
 
-function makeModel() {
+function makeModel(inputs = 8, classes = 2) {
   return tfl.sequential({
     layers: [
       tfl.layers.dense({
-        inputShape: [8],
+        inputShape: [inputs],
         units: 16,
         activation: 'relu',
         name: 'hidden',
         kernelInitializer: tfl.initializers.heNormal({ seed: 1 }),
       }),
       tfl.layers.dense({
-        units: 2,
+        units: classes,
         name: 'head',
         kernelInitializer: tfl.initializers.glorotNormal({ seed: 2 }),
       }),
@@ -39,9 +50,15 @@ function makeModel() {
 }
 
 /** A plain SGD loop that plays the training-events protocol, as @trainkit/train does. */
-async function train(model: tfl.Sequential, listener: TrainingListener, lr: number, steps: number) {
+async function train(
+  model: tfl.Sequential,
+  listener: TrainingListener,
+  lr: number,
+  steps: number,
+  data: { x: tf.Tensor; y: tf.Tensor } = blobs(64, 3),
+) {
   const params = modelParams(model);
-  const { x, y } = blobs(64, 3);
+  const { x, y } = data;
   await listener.onTrainBegin?.({
     params,
     epochs: 1,
@@ -170,17 +187,17 @@ describe('monitor', () => {
     conv.dispose();
   });
 
-  it('diagnoses a real too-high learning rate and stays quiet on a sane one', async () => {
+  it('diagnoses a real too-high learning rate on the shipped digits and stays quiet on a sane one', async () => {
     const runs: Record<string, ReturnType<typeof diagnose>> = {};
-    for (const lr of [0.1, 60]) {
-      const model = makeModel();
+    for (const lr of [0.5, 80]) {
+      const model = makeModel(64, 10);
       const mon = monitor({ every: 10, histogramEvery: 0 });
-      await train(model, mon, lr, 60);
+      await train(model, mon, lr, 60, await digitsBatch(256));
       runs[lr] = diagnose(mon.run).filter((f) => f.rule.startsWith('lr'));
       model.dispose();
     }
-    expect(runs[60]!.map((f) => f.rule)).toContain('lr-too-high');
-    expect(runs[0.1]).toEqual([]);
+    expect(runs[80]!.map((f) => f.rule)).toContain('lr-too-high');
+    expect(runs[0.5]).toEqual([]);
   });
 
   it('rejects bad options with typed errors', () => {
