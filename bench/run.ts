@@ -190,10 +190,15 @@ async function main() {
   console.log(
     `live tfjs tensors before -> after the timed steps: ${live} -> ${tf.memory().numTensors}`,
   );
-  const fitOverhead = `${here}fit-overhead.ts`;
-  if (existsSync(fitOverhead)) {
-    const mod = (await import(fitOverhead)) as { main?: () => Promise<void> };
-    await mod.main?.();
+  // The other hot paths, each measured against its own baseline in this run
+  // (BENCH_ONLY_TRAINING=1 skips them).
+  if (process.env.BENCH_ONLY_TRAINING === undefined) {
+    for (const file of ['fit-overhead.ts', 'monitors-overhead.ts', 'preprocess-pca.ts']) {
+      if (!existsSync(`${here}${file}`)) continue;
+      console.log(`\n--- ${file}`);
+      const mod = (await import(`${here}${file}`)) as { main?: () => Promise<unknown> };
+      await mod.main?.();
+    }
   }
 }
 
