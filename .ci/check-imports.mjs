@@ -18,11 +18,13 @@ function check(file) {
   const text = readFileSync(file, 'utf8');
   for (const m of text.matchAll(/(?:from\s+|import\(\s*)['"]([^'"]+)['"]/g)) {
     const spec = m[1];
-    if (/^@trainkit\/[^/]+\/(src|dist)(\/|$)/.test(spec)) bad.push(`${relative(root, file)}: ${spec}`);
+    if (/^@trainkit\/[^/]+\/(src|dist)(\/|$)/.test(spec))
+      bad.push(`${relative(root, file)}: ${spec}`);
     if (spec.startsWith('.')) {
       const target = relative(root, resolve(join(file, '..'), spec)).split(sep);
       const targetPkg = target.slice(0, 2).join('/');
-      if (target[0] === 'packages' && targetPkg !== pkg) bad.push(`${relative(root, file)}: ${spec}`);
+      if (target[0] === 'packages' && targetPkg !== pkg)
+        bad.push(`${relative(root, file)}: ${spec}`);
     }
   }
 }

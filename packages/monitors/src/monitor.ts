@@ -171,7 +171,9 @@ export function monitor(options: MonitorOptions = {}): Monitor {
         });
       }),
     );
-    return hasGrads ? gradNorm : (gradNorm.dispose(), undefined);
+    if (hasGrads) return gradNorm;
+    gradNorm.dispose();
+    return undefined;
   };
 
   const renderFilters = async (step: number, params: Record<string, tf.Tensor>) => {
