@@ -38,5 +38,6 @@ export {
 } from './schedules/reduce-on-plateau';
 export { type StepDecayOptions, stepDecay } from './schedules/step-decay';
 export { type SgdOptions, sgd } from './sgd';
+export { type HessianFn, softmaxRegressionHessian } from './softmax-regression-hessian';
 export { LayersOptimizer, registerLayersOptimizer, toLayersOptimizer } from './to-layers-optimizer';
 export { type TraceMomentumOptions, traceMomentum } from './trace-momentum';

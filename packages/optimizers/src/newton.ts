@@ -8,6 +8,7 @@ import {
 import { choleskySolve } from './cholesky';
 import { flatObjective, type LossClosure } from './flat-objective';
 import { hessian } from './hessian';
+import type { HessianFn } from './softmax-regression-hessian';
 import { axpy, dot, maxAbs } from './vec';
 
 export interface NewtonOptions {
@@ -26,6 +27,11 @@ export interface NewtonOptions {
   toleranceChange?: number;
   /** Largest parameter count for the exact Hessian. Default 2000. */
   maxParams?: number;
+  /**
+   * An exact Hessian of your own (flat parameters in, row-major n x n out), for losses tfjs cannot
+   * differentiate twice, e.g. {@link softmaxRegressionHessian}. Default: second-order autodiff.
+   */
+  hessian?: HessianFn;
 }
 
 export interface NewtonResult {
@@ -100,7 +106,9 @@ export function newton(options: NewtonOptions = {}): Newton {
       let iterations = 0;
       while (iterations < maxIter && maxAbs(grad) > tolerance) {
         iterations++;
-        const H = await hessian(closure, params, x, { maxParams });
+        const H = options.hessian
+          ? await options.hessian(x)
+          : await hessian(closure, params, x, { maxParams });
         const d = solve(H, grad);
         const gtd = dot(grad, d);
         // Newton decrement lambda^2 / 2 = -g.d / 2 estimates f(x) - f* (Boyd & Vandenberghe, Alg. 9.5).
