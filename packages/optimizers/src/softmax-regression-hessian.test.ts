@@ -24,13 +24,17 @@ describe('softmaxRegressionHessian', () => {
     const H = softmaxRegressionHessian(X, { numClasses: K, l2 });
     const x = Float64Array.from({ length: (d + 1) * K }, (_, i) => 0.3 * Math.sin(i + 1));
     const n = x.length;
-    const grad = (v: Float64Array) =>
-      tf.tidy(() => {
+    const grad = (v: Float64Array): Float64Array => {
+      const g = tf.tidy(() => {
         const W = tf.tensor2d(Array.from(v.subarray(0, d * K)), [d, K]);
         const b = tf.tensor1d(Array.from(v.subarray(d * K)));
-        const g = tf.grads((w: tf.Tensor, bb: tf.Tensor) => loss({ W: w, b: bb }))([W, b]);
-        return Float64Array.from([...g[0]!.dataSync(), ...g[1]!.dataSync()]);
+        const [gW, gb] = tf.grads((w: tf.Tensor, bb: tf.Tensor) => loss({ W: w, b: bb }))([W, b]);
+        return tf.concat([tf.reshape(gW!, [-1]), gb!]);
       });
+      const out = Float64Array.from(g.dataSync());
+      g.dispose();
+      return out;
+    };
     const exact = await H(x);
     const h = 1e-2;
     for (const i of [0, 5, n - 1]) {
