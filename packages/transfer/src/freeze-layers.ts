@@ -1,6 +1,5 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
-import type { Kwargs } from '@tensorflow/tfjs-layers/dist/types';
 import { ConfigError, matchesName, namePattern } from '@trainkit/core';
 import { resolveLayerIndex } from './resolve-layer';
 
@@ -15,6 +14,7 @@ export interface LayerSelection {
 }
 
 type Layer = LayersModel['layers'][number];
+type Kwargs = Parameters<Layer['call']>[1];
 const PATCHED = Symbol.for('trainkit.transfer.frozenBatchNorm');
 
 /**
