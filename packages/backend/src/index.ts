@@ -13,5 +13,6 @@ export {
 } from './install-fast-kernels';
 export { callKernel, release } from './kernel-call';
 export { maxPoolGradKernel } from './max-pool-grad';
+export { type NodeWebGPUInfo, setupNodeWebGPU } from './setup-node-webgpu';
 export { tileKernel } from './tile';
 export { registerFastBackends, useFastBackend } from './use-fast-backend';
