@@ -6,6 +6,7 @@ import {
   useBackend,
 } from '@trainkit/core';
 import { type FastKernelBackend, installFastKernels } from './install-fast-kernels';
+import { setupNodeWebGPU } from './setup-node-webgpu';
 
 const loaders: Record<FastKernelBackend, () => Promise<unknown>> = {
   wasm: () => import('@tensorflow/tfjs-backend-wasm'),
@@ -37,7 +38,9 @@ export function registerFastBackends(): void {
 /**
  * Loads the backend (default `'auto'`: the fastest available; in Node wasm, then cpu),
  * installs trainkit's training kernels on it, and makes it active.
- * Throws `ConfigError` (from core's `useBackend`) when the backend cannot initialise.
+ * `'webgpu'` in Node first runs `setupNodeWebGPU()` when `navigator.gpu` is missing.
+ * Throws `ConfigError` (from core's `useBackend`) when the backend cannot initialise, or
+ * (webgpu in Node) when Dawn offers no adapter.
  *
  * @example
  * const { name } = await useFastBackend();
@@ -47,5 +50,15 @@ export async function useFastBackend(choice: BackendChoice = 'auto'): Promise<Ba
   registerFastBackends();
   if (choice === 'wasm' || choice === 'cpu')
     await loadFast(choice as FastKernelBackend).catch(() => undefined);
+  const g = globalThis as {
+    navigator?: { gpu?: unknown };
+    process?: { versions?: { node?: string } };
+  };
+  if (
+    choice === 'webgpu' &&
+    g.navigator?.gpu === undefined &&
+    g.process?.versions?.node !== undefined
+  )
+    await setupNodeWebGPU();
   return useBackend(choice);
 }
