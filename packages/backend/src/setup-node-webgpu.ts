@@ -50,7 +50,7 @@ export async function setupNodeWebGPU(
       {
         argument: 'dawnOptions',
         expected: 'a WebGPU adapter',
-        receivedText: 'no adapter for Dawn options ' + JSON.stringify(dawnOptions),
+        receivedText: `no adapter for Dawn options ${JSON.stringify(dawnOptions)}`,
       },
     );
   }
