@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrainkitError } from './errors';
+import { errorCode as codeOf } from '../test/index';
 import {
   fromJSON,
   isRegistered,
@@ -21,15 +21,6 @@ registerKind('test.scale', (j) => new Scale(j.factor as number), {
   // v1 stored the factor as "k"
   migrate: (j) => ({ kind: j.kind, version: 2, factor: j.k as number }),
 });
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isTrainkitError(e) ? e.code : `untyped: ${e}`;
-  }
-  return undefined;
-}
 
 describe('serialization registry', () => {
   it('round-trips a component through JSON text', () => {

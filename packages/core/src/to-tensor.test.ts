@@ -1,17 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks } from '../test/index';
-import { isTrainkitError } from './errors';
+import { errorCode as codeOf, expectNoLeaks } from '../test/index';
 import { toTensor } from './to-tensor';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isTrainkitError(e) ? e.code : `untyped: ${e}`;
-  }
-  return undefined;
-}
 
 describe('toTensor', () => {
   it('converts numbers, nested arrays and typed arrays with a shape', async () => {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { isTrainkitError } from './errors';
+import { errorCode as codeOf } from '../test/index';
 import {
   assertDType,
   assertFiniteValues,
@@ -9,15 +9,6 @@ import {
   assertRank,
   assertShape,
 } from './validate';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isTrainkitError(e) ? e.code : `untyped: ${e}`;
-  }
-  return undefined;
-}
 
 describe('validators', () => {
   it('assertNumber accepts values inside the bounds and returns them', () => {

@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks, sharedDir, tensorDelta } from './index';
+import { ValueRangeError } from '../src/errors';
+import { errorCode, expectNoLeaks, sharedDir, tensorDelta } from './index';
 
 describe('test helpers', () => {
   it('expectNoLeaks passes clean functions and fails leaking ones', async () => {
@@ -12,6 +13,20 @@ describe('test helpers', () => {
     tf.dispose(leaked);
     expect(await tensorDelta(() => leaked.push(tf.ones([2])))).toBe(1);
     tf.dispose(leaked);
+  });
+
+  it('errorCode reports the typed code, untyped errors, or nothing thrown', () => {
+    expect(
+      errorCode(() => {
+        throw new ValueRangeError('x');
+      }),
+    ).toBe('RANGE');
+    expect(
+      errorCode(() => {
+        throw new Error('plain');
+      }),
+    ).toBe('untyped: Error: plain');
+    expect(errorCode(() => 1)).toBeUndefined();
   });
 
   it('sharedDir finds ../shared or says it is absent', () => {

@@ -1,4 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { isTrainkitError } from '../src/errors';
 
 /**
  * Runs `fn` and throws if the number of live tensors changed (a leak, or a double dispose).
@@ -26,3 +27,17 @@ export async function tensorDelta(fn: () => unknown): Promise<number> {
 
 /** Where the project's shared data lives (`$TRAINKIT_SHARED`, or `../shared` beside the repo). */
 export { sharedDir } from './shared-dir';
+
+/**
+ * The `code` of the TrainkitError that `fn` throws, `undefined` if it throws nothing, or
+ * `untyped: <error>` for any other error — so a test can assert the typed-error contract.
+ * @example expect(errorCode(() => assertNumber('lr', -1, { min: 0 }))).toBe('RANGE')
+ */
+export function errorCode(fn: () => unknown): string | undefined {
+  try {
+    fn();
+  } catch (e) {
+    return isTrainkitError(e) ? e.code : `untyped: ${e}`;
+  }
+  return undefined;
+}

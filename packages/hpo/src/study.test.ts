@@ -1,4 +1,4 @@
-import { isTrainkitError } from '@trainkit/core';
+import { errorCode as codeOf } from '@trainkit/core/test';
 import { describe, expect, it } from 'vitest';
 import { categorical, contains, float, fromInternal, int, toInternal } from './distributions';
 import { gridSampler } from './grid-sampler';
@@ -7,15 +7,6 @@ import { randomSampler } from './random-sampler';
 import { InMemoryStorage } from './storage';
 import { createStudy, TrialPruned } from './study';
 import { tpeSampler } from './tpe-sampler';
-
-function codeOf(fn: () => unknown): string | undefined {
-  try {
-    fn();
-  } catch (e) {
-    return isTrainkitError(e) ? e.code : `untyped: ${e}`;
-  }
-  return undefined;
-}
 
 describe('search spaces', () => {
   it('validates bounds, log ranges, steps and choices with typed errors', () => {

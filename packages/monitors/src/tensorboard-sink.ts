@@ -1,4 +1,4 @@
-import type { MonitorRecord } from './records';
+import type { MonitorRecord, Summary } from './records';
 import type { Sink } from './sink';
 import { encodeEvent, type TbValue, tfRecord } from './tensorboard';
 
@@ -7,6 +7,23 @@ function base64ToBytes(s: string): Uint8Array {
   const out = new Uint8Array(bin.length);
   for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
   return out;
+}
+
+/** A TensorBoard histogram value from a summary's histogram (sum and sum of squares from mean/std). */
+function histogramValue(tag: string, s: Summary): TbValue | undefined {
+  if (!s.histogram) return undefined;
+  const num = s.histogram.counts.reduce((a, b) => a + b, 0);
+  return {
+    tag,
+    histogram: {
+      ...s.histogram,
+      min: s.min,
+      max: s.max,
+      num,
+      sum: s.mean * num,
+      sumSquares: (s.std ** 2 + s.mean ** 2) * num,
+    },
+  };
 }
 
 /** The TensorBoard summary values of one monitor record (none for begin records). */
@@ -37,22 +54,11 @@ export function recordToTbValues(
         grad_norm: r.gradNorm,
       });
       for (const [kind, s] of [
-        ['grad', r.grad],
-        ['weight', r.weight],
+        ['grads', r.grad],
+        ['weights', r.weight],
       ] as const) {
-        if (!s?.histogram) continue;
-        const num = s.histogram.counts.reduce((a, b) => a + b, 0);
-        values.push({
-          tag: `${kind}s/${r.name}`,
-          histogram: {
-            ...s.histogram,
-            min: s.min,
-            max: s.max,
-            num,
-            sum: s.mean * num,
-            sumSquares: (s.std ** 2 + s.mean ** 2) * num,
-          },
-        });
+        const h = s && histogramValue(`${kind}/${r.name}`, s);
+        if (h) values.push(h);
       }
       return { step: r.step, values };
     }
@@ -63,20 +69,8 @@ export function recordToTbValues(
         std: s.std,
         zero_fraction: s.zeroFraction,
       });
-      if (s.histogram) {
-        const num = s.histogram.counts.reduce((a, b) => a + b, 0);
-        values.push({
-          tag: `activations/${r.layer}`,
-          histogram: {
-            ...s.histogram,
-            min: s.min,
-            max: s.max,
-            num,
-            sum: s.mean * num,
-            sumSquares: (s.std ** 2 + s.mean ** 2) * num,
-          },
-        });
-      }
+      const h = histogramValue(`activations/${r.layer}`, s);
+      if (h) values.push(h);
       return { step: r.step, values };
     }
     case 'filters':
