@@ -85,6 +85,7 @@ describe('training smoke tests of the big families (wasm + @trainkit/backend ker
       'inceptionV1 16x16',
       () => inceptionV1({ inputShape: [16, 16, 3], numClasses: 4 }),
       [16, 16, 3],
+      1e-3,
     ],
     [
       'resnet18 16x16',
@@ -96,7 +97,8 @@ describe('training smoke tests of the big families (wasm + @trainkit/backend ker
   it.each(cases)(
     '%s',
     async (_name, build, shape, lr) => {
-      const losses = await lossesOf(build(), shape, 3, lr);
+      // Weights are drawn without a seed: six steps make the fall robust to the draw.
+      const losses = await lossesOf(build(), shape, 6, lr);
       expect(losses.every(Number.isFinite)).toBe(true);
       expect(losses.at(-1)!).toBeLessThan(losses[0]!);
     },

@@ -1,5 +1,12 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { appendFileSync, existsSync, mkdtempSync, readFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainkitError } from '@trainkit/core';
@@ -118,6 +125,15 @@ describe('journal file storage', () => {
   it('two worker processes never run the same grid point', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tk-hpo-')), 'grid.jsonl');
     const workers = [startWorker(path, 'grid'), startWorker(path, 'grid')];
+    // Release both workers at once, so they really compete for grid points.
+    const dir = join(path, '..');
+    for (
+      let i = 0;
+      i < 1200 && readdirSync(dir).filter((f) => f.includes('.ready-')).length < 2;
+      i++
+    )
+      await sleep(25);
+    writeFileSync(`${path}.go`, '');
     const codes = await Promise.all(workers.map(exited));
     expect(codes).toEqual([0, 0]);
     const s = await new JournalFileStorage(path).load('g');

@@ -21,6 +21,10 @@ if (mode === 'hang') {
     { nTrials: 4 },
   );
 } else if (mode === 'grid') {
+  // Start together: announce readiness, then wait for the test's go file.
+  const { existsSync, writeFileSync } = await import('node:fs');
+  writeFileSync(`${journal}.ready-${process.pid}`, '');
+  while (!existsSync(`${journal}.go`)) await sleep(10);
   const grid = { a: [1, 2, 3, 4], b: [10, 20, 30] };
   const study = await createStudy({ name: 'g', storage, sampler: gridSampler(grid) });
   await study.optimize(async (t) => {
