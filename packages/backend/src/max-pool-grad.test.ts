@@ -20,6 +20,11 @@ const cases: Case[] = [
   { x: [3, 9, 8, 2], f: [3, 2], s: [1, 2], pad: 'valid' },
   { x: [2, 6, 6, 2], f: [2, 2], s: [2, 2], pad: 'valid', ties: true }, // post-ReLU-like ties
   { x: [1, 5, 5, 2], f: [3, 3], s: [1, 1], pad: 'valid', ties: true }, // overlapping + ties
+  { x: [2, 7, 9, 3], f: [3, 3], s: [2, 2], pad: 'same', ties: true }, // padded windows + ties
+  { x: [1, 11, 6, 5], f: [4, 2], s: [3, 1], pad: 'same' },
+  { x: [2, 7, 5, 3], f: [2, 2], s: [2, 2], pad: 'same' }, // 2x2 windows past the edge
+  { x: [2, 7, 5, 3], f: [2, 2], s: [2, 2], pad: 'valid', ties: true }, // odd sizes, dropped edge
+  { x: [64, 10, 10, 16], f: [2, 2], s: [2, 2], pad: 'valid' }, // LeNet's second pooling
 ];
 
 function inputs(c: Case, seed: number): Float32Array {
@@ -27,9 +32,9 @@ function inputs(c: Case, seed: number): Float32Array {
   return c.ties ? raw.map((v) => Math.max(0, Math.round(v))) : raw;
 }
 
-// Hand-written reference for 'valid' pooling where ties go to the LAST maximum of a window
-// (wasm's convention; tfjs's cpu kernel picks the first — both are valid subgradients).
-function lastMaxReference(c: Case, xv: Float32Array): Float32Array {
+// Hand-written reference for 'valid' pooling where ties go to the FIRST maximum of a window
+// in row-major order (tfjs's cpu convention, which the kernel follows).
+function firstMaxReference(c: Case, xv: Float32Array): Float32Array {
   const [B, H, W, C] = c.x;
   const [fh, fw] = c.f;
   const [sh, sw] = c.s;
@@ -45,7 +50,7 @@ function lastMaxReference(c: Case, xv: Float32Array): Float32Array {
           for (let i = 0; i < fh; i++)
             for (let j = 0; j < fw; j++) {
               const k = at(b, p * sh + i, q * sw + j, ch);
-              if (best < 0 || (xv[k] as number) >= (xv[best] as number)) best = k;
+              if (best < 0 || (xv[k] as number) > (xv[best] as number)) best = k;
             }
           dx[best] = (dx[best] as number) + ((b * oh + p) * ow + q) * C + ch + 1;
         }
@@ -64,13 +69,11 @@ function maxPoolGrad(c: Case, seed: number) {
   };
 }
 
-describe('MaxPoolGrad on shifted inputs', () => {
+describe('MaxPoolGrad on wasm', () => {
   const refs: Float32Array[] = [];
   beforeAll(async () => {
     for (const [i, c] of cases.entries()) {
-      refs.push(
-        c.ties ? lastMaxReference(c, inputs(c, i)) : await valuesOn('cpu', maxPoolGrad(c, i)),
-      );
+      refs.push(await valuesOn('cpu', maxPoolGrad(c, i)));
     }
     installFastKernels('wasm');
   });
@@ -79,10 +82,18 @@ describe('MaxPoolGrad on shifted inputs', () => {
     await tf.setBackend('cpu');
   });
 
-  it('matches the cpu kernel (and a hand-written reference on ties), negative windows included', async () => {
+  it('matches the cpu kernel on many shapes, ties and negative windows included', async () => {
     for (const [i, c] of cases.entries()) {
       const got = await valuesOn('wasm', maxPoolGrad(c, i));
       expectClose(got, refs[i] as Float32Array, 1e-5, 1e-6, JSON.stringify(c));
+    }
+  });
+
+  it('routes ties to the first maximum of a window (a hand-written reference)', async () => {
+    for (const [i, c] of cases.entries()) {
+      if (!c.ties || c.pad !== 'valid') continue;
+      const got = await valuesOn('wasm', maxPoolGrad(c, i));
+      expectClose(got, firstMaxReference(c, inputs(c, i)), 0, 0, JSON.stringify(c));
     }
   });
 
@@ -92,9 +103,9 @@ describe('MaxPoolGrad on shifted inputs', () => {
       tf.grad((t: tf.Tensor) => tf.sum(tf.maxPool(t as tf.Tensor4D, 2, 2, 'valid')))(
         tf.tensor4d(x, [1, 4, 4, 1]),
       );
-    // By hand: window maxima are 5 (index 4), 3 (7), 0 (8) and -1 (15, the last of the tied -1s).
+    // By hand: window maxima are 5 (index 4), 3 (7), 0 (8) and -1 (14, the first of the tied -1s).
     const want = new Float32Array(16);
-    for (const k of [4, 7, 8, 15]) want[k] = 1;
+    for (const k of [4, 7, 8, 14]) want[k] = 1;
     expectClose(await valuesOn('wasm', g), want, 0, 0);
   });
 
