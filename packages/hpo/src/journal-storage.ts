@@ -9,9 +9,9 @@ import {
   rmSync,
   statSync,
 } from 'node:fs';
-import { dirname } from 'node:path';
+import { dirname, resolve } from 'node:path';
 import { IOError } from '@trainkit/core';
-import { type Op, replay, type Storage, type StudyState } from './storage';
+import { type Op, replay, type Storage, type StorageSpec, type StudyState } from './storage';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
@@ -29,6 +29,11 @@ export class JournalFileStorage implements Storage {
     private readonly options: { staleLockMs?: number } = {},
   ) {
     mkdirSync(dirname(path), { recursive: true });
+  }
+
+  /** Settings for a worker process to open the same journal. */
+  toSpec(): StorageSpec {
+    return { kind: 'journal', path: resolve(this.path), options: this.options };
   }
 
   private readOps(study: string): Op[] {

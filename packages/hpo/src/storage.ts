@@ -95,7 +95,22 @@ export interface Storage {
   append(study: string, ops: Op[]): Promise<void>;
   /** Runs `fn` on a fresh state with exclusive access; appends the ops it returns. */
   transaction<T>(study: string, fn: (s: StudyState) => { ops: Op[]; result: T }): Promise<T>;
+  /**
+   * Storages shared across machines (PostgreSQL) keep heartbeats: `optimize` calls this every
+   * `heartbeatIntervalMs` for the worker's running trials...
+   */
+  heartbeat?(study: string, worker: string): Promise<void>;
+  readonly heartbeatIntervalMs?: number;
+  /** ...and running trials whose heartbeat stopped are reported here (their worker died). */
+  staleTrials?(study: string): Promise<number[]>;
+  /** Settings from which a worker process opens the same storage (journal file, PostgreSQL). */
+  toSpec?(): StorageSpec;
 }
+
+/** How a worker process opens a storage: plain JSON, no live objects. */
+export type StorageSpec =
+  | { kind: 'journal'; path: string; options?: object }
+  | { kind: 'postgres'; connection: unknown; options?: object };
 
 /** Keeps studies in this process's memory. */
 export class InMemoryStorage implements Storage {

@@ -150,8 +150,21 @@ describe('study', () => {
     );
     await expect(createStudy({ directions: [] })).rejects.toThrow(/directions must not be empty/);
     const study = await createStudy({ sampler: randomSampler() });
-    await expect(study.optimize(() => 1)).rejects.toThrow(/needs nTrials or timeout/);
+    await expect(study.optimize(() => 1)).rejects.toThrow(/needs nTrials, maxTrials or timeout/);
     await expect(study.optimize(() => 1, { nTrials: -1 })).rejects.toThrow(/nTrials/);
+    await expect(study.optimize(() => 1, { maxTrials: 1.5 })).rejects.toThrow(/maxTrials/);
+  });
+
+  it('maxTrials caps the study (all workers together), nTrials this call', async () => {
+    const storage = new InMemoryStorage();
+    const a = await createStudy({ name: 'm', storage, sampler: randomSampler() });
+    await a.optimize(async (t) => t.suggestFloat('x', 0, 1), { nTrials: 3 });
+    const b = await createStudy({ name: 'm', storage, sampler: randomSampler() });
+    // b may add only 5 - 3 = 2 trials although it asks for 10
+    await b.optimize(async (t) => t.suggestFloat('x', 0, 1), { nTrials: 10, maxTrials: 5 });
+    expect(b.trials).toHaveLength(5);
+    await b.optimize(async (t) => t.suggestFloat('x', 0, 1), { maxTrials: 5, concurrency: 3 });
+    expect(b.trials).toHaveLength(5);
   });
 
   it('stops at the timeout', async () => {

@@ -144,6 +144,14 @@ export class Trial {
 
 export type Objective = (trial: Trial) => Promise<number | number[]> | number | number[];
 
+/**
+ * An objective that runs in other processes (see `processObjective` in `@trainkit/hpo/node`):
+ * `optimize` hands the whole run to it.
+ */
+export interface ExternalObjective {
+  runExternally(study: Study, options: OptimizeOptions): Promise<void>;
+}
+
 export interface StudyOptions {
   /** Study name in the storage (several studies can share one journal). Default 'study'. */
   name?: string;
@@ -167,8 +175,16 @@ export interface OptimizeOptions {
   nTrials?: number;
   /** Stop starting trials after this many seconds. */
   timeout?: number;
-  /** Trials run at once in this process (async objectives). Default 1. */
+  /**
+   * Trials run at once: async objectives run concurrently in this process; a
+   * `processObjective(module)` runs in this many worker processes. Default 1.
+   */
   concurrency?: number;
+  /**
+   * Stop when the study holds this many trials (any state, all workers together), e.g. to
+   * share a fixed budget between worker processes.
+   */
+  maxTrials?: number;
   /** Record objective errors as failed trials and go on (default true); false rethrows. */
   catchErrors?: boolean;
   /** Called after each finished trial. */
@@ -183,7 +199,8 @@ export class Study {
   readonly pruner: Pruner;
   readonly storage: Storage;
   private readonly rng: Rng;
-  private readonly worker: string;
+  /** Worker id stored with the trials this object creates. */
+  readonly worker: string;
   private cache: StudyState = { trials: [], queue: [] };
 
   constructor(options: StudyOptions, state: StudyState) {
@@ -242,24 +259,36 @@ export class Study {
     await this.refresh();
   }
 
+  /** A seed for a worker process of this study (drawn from the study's Rng). */
+  workerSeed(): number {
+    return this.rng.int(0, 2 ** 31);
+  }
+
   /**
    * Marks trials left `running` by workers that are gone as failed (call on restart). With no
    * argument, every running trial of this worker id and every trial running longer than
-   * `olderThanMs` is failed.
+   * `olderThanMs` is failed; with a storage that keeps heartbeats (PostgreSQL), so is every
+   * running trial whose heartbeat stopped.
    */
   async recoverStaleTrials(
     options: { olderThanMs?: number; isAlive?: (worker: string) => boolean } = {},
   ): Promise<number[]> {
+    const heartbeatStale = new Set(
+      options.isAlive ? [] : ((await this.storage.staleTrials?.(this.name)) ?? []),
+    );
+    return this.failRunning((t, now) =>
+      options.isAlive
+        ? !options.isAlive(t.worker ?? '')
+        : t.worker === this.worker ||
+          heartbeatStale.has(t.number) ||
+          now - t.startedAt > (options.olderThanMs ?? Number.POSITIVE_INFINITY),
+    );
+  }
+
+  private async failRunning(isStale: (t: FrozenTrial, now: number) => boolean): Promise<number[]> {
     const failed = await this.storage.transaction(this.name, (s) => {
       const now = Date.now();
-      const stale = s.trials.filter(
-        (t) =>
-          t.state === 'running' &&
-          (options.isAlive
-            ? !options.isAlive(t.worker ?? '')
-            : t.worker === this.worker ||
-              now - t.startedAt > (options.olderThanMs ?? Number.POSITIVE_INFINITY)),
-      );
+      const stale = s.trials.filter((t) => t.state === 'running' && isStale(t, now));
       return {
         ops: stale.map(
           (t) =>
@@ -278,8 +307,9 @@ export class Study {
     return failed;
   }
 
-  private async startTrial(): Promise<Trial | undefined> {
+  private async startTrial(maxTrials = Number.POSITIVE_INFINITY): Promise<Trial | undefined> {
     const created = await this.storage.transaction(this.name, (s) => {
+      if (s.trials.length >= maxTrials) return { ops: [], result: undefined };
       const r = this.sampler.reserve?.(s) ?? {};
       const number = s.trials.reduce((m, t) => Math.max(m, t.number + 1), 0);
       if (r.done && s.queue.length === 0) return { ops: [], result: undefined };
@@ -321,7 +351,15 @@ export class Study {
    *   return train(lr);
    * }, { nTrials: 50 });
    */
-  async optimize(objective: Objective, options: OptimizeOptions = {}): Promise<void> {
+  async optimize(
+    objective: Objective | ExternalObjective,
+    options: OptimizeOptions = {},
+  ): Promise<void> {
+    if (typeof objective === 'object' && objective !== null && 'runExternally' in objective) {
+      await objective.runExternally(this, options);
+      await this.refresh();
+      return;
+    }
     const nTrials =
       options.nTrials === undefined
         ? Number.POSITIVE_INFINITY
@@ -331,14 +369,19 @@ export class Study {
       integer: true,
     });
     if (options.timeout !== undefined) assertNumber('timeout', options.timeout, { min: 0 });
+    const maxTrials =
+      options.maxTrials === undefined
+        ? Number.POSITIVE_INFINITY
+        : assertNumber('maxTrials', options.maxTrials, { min: 0, integer: true });
     if (
       nTrials === Number.POSITIVE_INFINITY &&
+      maxTrials === Number.POSITIVE_INFINITY &&
       options.timeout === undefined &&
       !this.sampler.reserve
     ) {
-      throw new ConfigError('optimize needs nTrials or timeout', {
+      throw new ConfigError('optimize needs nTrials, maxTrials or timeout', {
         argument: 'options',
-        expected: 'nTrials or timeout',
+        expected: 'nTrials, maxTrials or timeout',
       });
     }
     const deadline =
@@ -350,7 +393,7 @@ export class Study {
     const worker = async () => {
       while (started < nTrials && Date.now() < deadline && !exhausted) {
         started++;
-        const trial = await this.startTrial();
+        const trial = await this.startTrial(maxTrials);
         if (!trial) {
           exhausted = true;
           return;
@@ -358,7 +401,23 @@ export class Study {
         await this.runTrial(trial, objective, options);
       }
     };
-    await Promise.all(Array.from({ length: concurrency }, worker));
+    // Storages with heartbeats: resume by failing dead workers' trials, then keep ours alive.
+    let beat: ReturnType<typeof setInterval> | undefined;
+    if (this.storage.heartbeat) {
+      const storage = this.storage;
+      const dead = new Set((await storage.staleTrials?.(this.name)) ?? []);
+      if (dead.size) await this.failRunning((t) => dead.has(t.number));
+      beat = setInterval(
+        () => void storage.heartbeat!(this.name, this.worker).catch(() => undefined),
+        storage.heartbeatIntervalMs ?? 10_000,
+      );
+      (beat as { unref?: () => void }).unref?.();
+    }
+    try {
+      await Promise.all(Array.from({ length: concurrency }, worker));
+    } finally {
+      if (beat !== undefined) clearInterval(beat);
+    }
     await this.refresh();
   }
 
