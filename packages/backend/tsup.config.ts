@@ -1,10 +1,13 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  // The worker is its own entry: createDataParallelTrainer starts it by file name.
+  entry: ['src/index.ts', 'src/node.ts', 'src/data-parallel-worker.ts'],
   format: ['esm', 'cjs'],
-  dts: true,
+  dts: { entry: ['src/index.ts', 'src/node.ts'] },
   sourcemap: true,
   clean: true,
   target: 'es2022',
+  // import.meta.url in the CJS build (the worker is found next to the bundle).
+  shims: true,
 });

@@ -1,0 +1,88 @@
+// The shared-memory contract between createDataParallelTrainer (main thread) and
+// data-parallel-worker.ts. Everything crosses threads through SharedArrayBuffers and Atomics;
+// nothing is structured-cloned per step.
+import * as tf from '@tensorflow/tfjs-core';
+
+/** Losses a replica can compute by name (functions cannot cross threads). */
+export const REPLICA_LOSSES = ['softmaxCrossEntropy', 'meanSquaredError'] as const;
+export type ReplicaLoss = (typeof REPLICA_LOSSES)[number];
+
+/** Mean loss of a shard; both are means over examples, so shards combine weighted by size. */
+export function replicaLoss(name: ReplicaLoss, y: tf.Tensor, out: tf.Tensor): tf.Scalar {
+  return name === 'softmaxCrossEntropy'
+    ? (tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar)
+    : (tf.losses.meanSquaredError(y, out) as tf.Scalar);
+}
+
+// Int32 control words.
+export const SEQ = 0; // step counter, bumped by the main thread to start a step
+export const CMD = 1; // what the bumped SEQ means
+export const CMD_STEP = 1;
+export const CMD_STOP = 2;
+// Per worker i: DONE(i) = last finished SEQ (-1 after an error); its shard's [offset, size].
+export const DONE = (i: number) => 2 + 3 * i;
+export const SHARD_OFFSET = (i: number) => 3 + 3 * i;
+export const SHARD_SIZE = (i: number) => 4 + 3 * i;
+export const controlWords = (workers: number) => 2 + 3 * workers;
+export const ERROR_BYTES = 4096;
+
+/** What a worker receives once, at start-up (`workerData`). */
+export interface WorkerInit {
+  index: number;
+  module: string;
+  exportName: string;
+  backend: 'wasm' | 'cpu';
+  loss: ReplicaLoss;
+  /** Per-example sizes of x and y. */
+  xSize: number;
+  ySize: number;
+  xShape: number[];
+  yShape: number[];
+  control: SharedArrayBuffer;
+  /** Error text of this worker (UTF-8, NUL-padded). */
+  error: SharedArrayBuffer;
+  x: SharedArrayBuffer;
+  y: SharedArrayBuffer;
+  /** All weights, trainable then non-trainable ({@link modelWeights}), written by main. */
+  weights: SharedArrayBuffer;
+  /** This worker's out: trainable gradients, then non-trainable weights, then the loss. */
+  out: SharedArrayBuffer;
+  /** Shapes of {@link modelWeights}; the first `trainableCount` are trainable. */
+  weightShapes: number[][];
+  trainableCount: number;
+}
+
+/** A model's weights in the order every replica uses: trainable, then non-trainable. */
+export function modelWeights(model: {
+  trainableWeights: { read(): tf.Tensor }[];
+  nonTrainableWeights: { read(): tf.Tensor }[];
+}) {
+  const vars = [...model.trainableWeights, ...model.nonTrainableWeights].map(
+    (w) => w.read() as tf.Variable,
+  );
+  return { vars, trainableCount: model.trainableWeights.length };
+}
+
+/** Copies `values` into the variables, which are packed back to back in `values`. */
+export function loadInto(vars: tf.Variable[], values: Float32Array): void {
+  let off = 0;
+  for (const v of vars) {
+    // slice(): a tensor must not alias shared memory the other thread rewrites.
+    const t = tf.tensor(values.slice(off, off + v.size), v.shape, 'float32');
+    v.assign(t);
+    t.dispose();
+    off += v.size;
+  }
+}
+
+/** Packs the tensors' values back to back into `into`, from `offset`; returns the end. */
+export function packInto(tensors: tf.Tensor[], into: Float32Array, offset = 0): number {
+  let off = offset;
+  for (const t of tensors) {
+    into.set(t.dataSync() as Float32Array, off);
+    off += t.size;
+  }
+  return off;
+}
+
+export const sizeOf = (shape: readonly number[]) => shape.reduce((a, b) => a * b, 1);

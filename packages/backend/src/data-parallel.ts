@@ -1,0 +1,334 @@
+import { createRequire } from 'node:module';
+import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import {
+  assertOneOf,
+  assertPositiveInt,
+  ConfigError,
+  ShapeError,
+  StateError,
+  ValueRangeError,
+} from '@trainkit/core';
+import {
+  CMD,
+  CMD_STEP,
+  CMD_STOP,
+  controlWords,
+  DONE,
+  ERROR_BYTES,
+  modelWeights,
+  packInto,
+  REPLICA_LOSSES,
+  type ReplicaLoss,
+  replicaLoss,
+  SEQ,
+  SHARD_OFFSET,
+  SHARD_SIZE,
+  sizeOf,
+  type WorkerInit,
+} from './data-parallel-layout';
+
+export interface DataParallelOptions {
+  /** The main thread's replica: it holds the master weights, which the optimizer updates. */
+  model: tfl.LayersModel;
+  /**
+   * How each worker builds its replica: a module (absolute path or `file:` URL) and the name
+   * of an export that returns (or resolves to) a tfjs-layers model of the same architecture.
+   * Initial weights do not matter: every replica loads the main model's weights each step.
+   */
+  replica: { module: string | URL; export: string };
+  /** `'softmaxCrossEntropy'` (y one-hot, the model outputs logits) or `'meanSquaredError'`. */
+  loss: ReplicaLoss;
+  /** Applied once per step, on the main thread, to the batch-mean gradient. */
+  optimizer: tf.Optimizer;
+  /** The largest batch {@link DataParallelTrainer.step} will be given (sizes shared memory). */
+  batchSize: number;
+  /** Engines computing a step, the main thread included (default 2: main + one worker). */
+  replicas?: number;
+  /** Backend of the worker engines (default `'wasm'`, with trainkit's kernels). */
+  backend?: 'wasm' | 'cpu';
+  /** A step fails with `StateError` when a worker takes longer than this (default 10 min). */
+  stepTimeoutMs?: number;
+}
+
+export interface DataParallelTrainer {
+  /** Engines per step, the main thread included. */
+  readonly replicas: number;
+  /**
+   * One optimizer step on the batch (x: [n, ...input], y: [n, ...output], n >= replicas):
+   * the batch is split into `replicas` contiguous shards, each engine computes the gradient
+   * of its shard's mean loss, the gradients are averaged weighted by shard size (= the
+   * gradient of the batch-mean loss), and the optimizer updates the main model once.
+   * Returns the batch-mean loss. Blocks the main thread until every shard is done.
+   */
+  step(x: tf.Tensor, y: tf.Tensor): number;
+  /** Stops the workers. The main model stays usable. */
+  dispose(): Promise<void>;
+}
+
+// Builds ship a .js/.cjs worker beside the bundle. From source (tests, tsx) the worker is
+// TypeScript: a small eval'd script registers tsx's loader in the thread, then imports it
+// (Node 20 ignores `--import tsx` for a worker's own entry file).
+function startWorker(workerData: WorkerInit): Worker {
+  const here = import.meta.url;
+  const ext = here.endsWith('.ts') ? '.ts' : here.endsWith('.cjs') ? '.cjs' : '.js';
+  const url = new URL(`./data-parallel-worker${ext}`, here);
+  if (ext !== '.ts') return new Worker(url, { workerData });
+  const tsxLoader = createRequire(here).resolve('tsx');
+  const api = pathToFileURL(tsxLoader.replace(/loader\.mjs$/, 'esm/api/index.mjs')).href;
+  const code = `import(${JSON.stringify(api)}).then((tsx) => { tsx.register(); return import(${JSON.stringify(url.href)}); });`;
+  return new Worker(code, { eval: true, workerData, execArgv: ['--conditions=@trainkit/source'] });
+}
+
+const moduleHref = (m: string | URL) =>
+  m instanceof URL ? m.href : m.startsWith('file:') ? m : pathToFileURL(m).href;
+
+/**
+ * Data-parallel training over worker_threads (Node): `replicas - 1` workers, each with its own
+ * tfjs engine, wasm backend and trainkit kernels, plus the main thread, split every batch.
+ * Gradients come back through SharedArrayBuffers and the new weights go out the same way, so
+ * all replicas start each step bit-identical; synchronisation is Atomics.wait/notify (no
+ * message per step).
+ *
+ * Batch normalization: each replica normalizes with its own shard's statistics (as PyTorch
+ * DDP without SyncBatchNorm), so with BN a step differs slightly from a single-engine step
+ * on the whole batch; the moving mean and variance are averaged over replicas (weighted by
+ * shard size) after each step and shared, so they stay identical everywhere.
+ *
+ * @example
+ * const model = lenet5();
+ * const trainer = await createDataParallelTrainer({
+ *   model, replica: { module: '/abs/path/models.js', export: 'lenet5' },
+ *   loss: 'softmaxCrossEntropy', optimizer: tf.train.sgd(0.01), batchSize: 64,
+ * });
+ * const loss = trainer.step(xs, ys);
+ * await trainer.dispose();
+ */
+export async function createDataParallelTrainer(
+  options: DataParallelOptions,
+): Promise<DataParallelTrainer> {
+  const { model, optimizer } = options;
+  const replicas = assertPositiveInt('replicas', options.replicas ?? 2);
+  const batchSize = assertPositiveInt('batchSize', options.batchSize);
+  const backend = options.backend ?? 'wasm';
+  assertOneOf('backend', backend, ['wasm', 'cpu'] as const);
+  assertOneOf('loss', options.loss, REPLICA_LOSSES);
+  const timeoutMs = options.stepTimeoutMs ?? 600_000;
+  if (batchSize < replicas) {
+    throw new ValueRangeError('every replica needs at least one example', {
+      argument: 'batchSize',
+      expected: `>= replicas (${replicas})`,
+      received: batchSize,
+    });
+  }
+  const xShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
+  const yShape = (model.outputs[0]?.shape ?? []).slice(1) as number[];
+  if (
+    model.inputs.length !== 1 ||
+    model.outputs.length !== 1 ||
+    [...xShape, ...yShape].some((d) => !(d > 0))
+  ) {
+    throw new ConfigError('data-parallel training needs one input and one output of fixed shape', {
+      argument: 'model',
+      expected: 'a single-input, single-output model with fully defined shapes',
+      receivedText: `inputs ${JSON.stringify(model.inputs.map((i) => i.shape))}, outputs ${JSON.stringify(model.outputs.map((o) => o.shape))}`,
+    });
+  }
+  const xSize = sizeOf(xShape);
+  const ySize = sizeOf(yShape);
+  const { vars, trainableCount } = modelWeights(model);
+  const trainable = vars.slice(0, trainableCount);
+  const stats = vars.slice(trainableCount);
+  const weightsTotal = vars.reduce((a, v) => a + v.size, 0);
+  const gradTotal = trainable.reduce((a, v) => a + v.size, 0);
+
+  const workers = replicas - 1;
+  const control = new Int32Array(new SharedArrayBuffer(4 * controlWords(workers)));
+  const xShared = new Float32Array(new SharedArrayBuffer(4 * batchSize * xSize));
+  const yShared = new Float32Array(new SharedArrayBuffer(4 * batchSize * ySize));
+  const weights = new Float32Array(new SharedArrayBuffer(4 * weightsTotal));
+  const outs: Float32Array[] = [];
+  const errors: Uint8Array[] = [];
+  const threads: Worker[] = [];
+  const started: Promise<void>[] = [];
+  for (let i = 0; i < workers; i++) {
+    const out = new Float32Array(new SharedArrayBuffer(4 * (weightsTotal + 1)));
+    const error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
+    outs.push(out);
+    errors.push(error);
+    const init: WorkerInit = {
+      index: i,
+      module: moduleHref(options.replica.module),
+      exportName: options.replica.export,
+      backend,
+      loss: options.loss,
+      xSize,
+      ySize,
+      xShape,
+      yShape,
+      control: control.buffer as SharedArrayBuffer,
+      error: error.buffer as SharedArrayBuffer,
+      x: xShared.buffer as SharedArrayBuffer,
+      y: yShared.buffer as SharedArrayBuffer,
+      weights: weights.buffer as SharedArrayBuffer,
+      out: out.buffer as SharedArrayBuffer,
+      weightShapes: vars.map((v) => v.shape),
+      trainableCount,
+    };
+    const worker = startWorker(init);
+    threads.push(worker);
+    started.push(
+      new Promise((resolve, reject) => {
+        worker.once('message', (m: { ready: boolean; error?: string }) =>
+          m.ready ? resolve() : reject(new Error(m.error)),
+        );
+        worker.once('error', reject);
+        worker.once('exit', (code) => reject(new Error(`worker exited with code ${code}`)));
+      }),
+    );
+  }
+  try {
+    await Promise.all(started);
+  } catch (e) {
+    await Promise.all(threads.map((t) => t.terminate()));
+    throw new ConfigError('a data-parallel worker could not start', {
+      argument: 'replica',
+      expected: `a module whose export "${options.replica.export}" builds the model`,
+      receivedText: (e as Error).message,
+      cause: e,
+    });
+  }
+  for (const t of threads) t.removeAllListeners();
+  packInto(vars, weights);
+
+  let seq = 0;
+  let disposed = false;
+  const workerError = (i: number) =>
+    new TextDecoder().decode((errors[i] as Uint8Array).slice()).replace(/\0+$/, '');
+  const waitFor = (i: number) => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const done = Atomics.load(control, DONE(i));
+      if (done === seq) return;
+      if (done === -1) {
+        throw new StateError(`data-parallel worker ${i + 1} failed: ${workerError(i)}`);
+      }
+      if (Date.now() > deadline) {
+        throw new StateError(`data-parallel worker ${i + 1} took over ${timeoutMs} ms`);
+      }
+      Atomics.wait(control, DONE(i), done, 1000);
+    }
+  };
+
+  const step = (x: tf.Tensor, y: tf.Tensor): number => {
+    if (disposed) throw new StateError('the data-parallel trainer was disposed');
+    const n = x.shape[0] ?? 0;
+    if (x.rank !== xShape.length + 1 || x.shape.slice(1).join() !== xShape.join()) {
+      throw new ShapeError('x does not fit the model input', {
+        argument: 'x',
+        expected: `shape [n, ${xShape.join(', ')}]`,
+        received: x.shape,
+      });
+    }
+    if (y.shape.join() !== [n, ...yShape].join()) {
+      throw new ShapeError('y does not fit the model output', {
+        argument: 'y',
+        expected: `shape [${[n, ...yShape].join(', ')}]`,
+        received: y.shape,
+      });
+    }
+    if (n < replicas || n > batchSize) {
+      throw new ValueRangeError('batch size out of range', {
+        argument: 'x',
+        expected: `between ${replicas} (replicas) and ${batchSize} (batchSize) examples`,
+        received: n,
+      });
+    }
+    // Contiguous shards; main takes the first.
+    const sizes = Array.from(
+      { length: replicas },
+      (_, r) => Math.floor(n / replicas) + (r < n % replicas ? 1 : 0),
+    );
+    const n0 = sizes[0] as number;
+    const xv = x.dataSync() as Float32Array;
+    const yv = y.dataSync();
+    xShared.set(xv.subarray(n0 * xSize), n0 * xSize);
+    yShared.set(yv.subarray(n0 * ySize), n0 * ySize);
+    let offset = n0;
+    for (let i = 0; i < workers; i++) {
+      control[SHARD_OFFSET(i)] = offset;
+      control[SHARD_SIZE(i)] = sizes[i + 1] as number;
+      offset += sizes[i + 1] as number;
+    }
+    control[CMD] = CMD_STEP;
+    seq += 1;
+    Atomics.store(control, SEQ, seq);
+    Atomics.notify(control, SEQ);
+
+    const mine = tf.tidy(() => {
+      const x0 = tf.slice(x, 0, n0);
+      const y0 = tf.slice(y, 0, n0);
+      const f = () =>
+        replicaLoss(options.loss, y0, model.apply(x0, { training: true }) as tf.Tensor);
+      return optimizer.computeGradients(f, trainable);
+    });
+    for (let i = 0; i < workers; i++) waitFor(i);
+
+    let loss = n0 * (mine.value.dataSync()[0] as number);
+    tf.tidy(() => {
+      // Batch-mean gradient = sum over shards of (n_r / n) x the shard-mean gradient.
+      const grads: tf.NamedTensorMap = {};
+      let off = 0;
+      for (const v of trainable) {
+        let g = tf.mul(mine.grads[v.name] as tf.Tensor, n0 / n);
+        for (let i = 0; i < workers; i++) {
+          const part = tf.tensor((outs[i] as Float32Array).slice(off, off + v.size), v.shape);
+          g = tf.add(g, tf.mul(part, (sizes[i + 1] as number) / n));
+        }
+        grads[v.name] = g;
+        off += v.size;
+      }
+      optimizer.applyGradients(grads);
+      // Moving statistics (BN): the shard-size-weighted mean over replicas.
+      off = gradTotal;
+      for (const v of stats) {
+        let s = tf.mul(v, n0 / n);
+        for (let i = 0; i < workers; i++) {
+          const part = tf.tensor((outs[i] as Float32Array).slice(off, off + v.size), v.shape);
+          s = tf.add(s, tf.mul(part, (sizes[i + 1] as number) / n));
+        }
+        v.assign(s);
+        off += v.size;
+      }
+    });
+    for (let i = 0; i < workers; i++) {
+      loss += (sizes[i + 1] as number) * ((outs[i] as Float32Array)[weightsTotal] as number);
+    }
+    tf.dispose([mine.value, ...Object.values(mine.grads)]);
+    packInto(vars, weights);
+    return loss / n;
+  };
+
+  const dispose = async () => {
+    if (disposed) return;
+    disposed = true;
+    control[CMD] = CMD_STOP;
+    Atomics.store(control, SEQ, seq + 1);
+    Atomics.notify(control, SEQ);
+    await Promise.all(
+      threads.map(
+        (t) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void t.terminate(), 5000);
+            t.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
+  };
+  return { replicas, step, dispose };
+}

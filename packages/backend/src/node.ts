@@ -1,0 +1,7 @@
+// @trainkit/backend/node: what needs Node (worker_threads); kept out of the browser-safe index.
+export {
+  createDataParallelTrainer,
+  type DataParallelOptions,
+  type DataParallelTrainer,
+} from './data-parallel';
+export { REPLICA_LOSSES, type ReplicaLoss } from './data-parallel-layout';
