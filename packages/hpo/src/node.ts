@@ -4,3 +4,10 @@ export {
   type PostgresStorageOptions,
   type PostgresStorageSpec,
 } from './postgres-storage';
+export {
+  processObjective,
+  type RunWorkersOptions,
+  runWorkers,
+  type WorkerConfig,
+  type WorkerResult,
+} from './workers';

@@ -10,6 +10,7 @@ import { PostgresStorage } from './postgres-storage';
 import { randomSampler } from './random-sampler';
 import { type Op, replay } from './storage';
 import { createStudy } from './study';
+import { processObjective } from './workers';
 
 const skip = pgSkipReason();
 if (skip) console.log(`[hpo] PostgreSQL storage tests skipped: ${skip}`);
@@ -135,7 +136,7 @@ describe.skipIf(skip)('PostgreSQL storage (a real server in a temp dir)', () => 
     ).rejects.toThrow(/exists with other directions/);
   });
 
-  it('two worker processes never run the same grid point', async () => {
+  it.concurrent('two worker processes never run the same grid point', async () => {
     const sync = join(mkdtempSync(join(tmpdir(), 'tk-hpo-pgsync-')), 'grid');
     const workers = [startWorker('grid', sync), startWorker('grid', sync)];
     const dir = join(sync, '..');
@@ -156,8 +157,26 @@ describe.skipIf(skip)('PostgreSQL storage (a real server in a temp dir)', () => 
     expect(new Set(s.trials.map((t) => t.worker)).size).toBe(2);
   }, 60_000);
 
-  it('survives kill -9 of a worker mid-trial: heartbeats keep a live trial, a dead one is failed on resume', async () => {
-    const storage = open({ heartbeatIntervalMs: 100, staleAfterMs: 1000 });
+  it.concurrent('worker processes (study.optimize with a module objective) share a PostgreSQL study', async () => {
+    const storage = open();
+    const study = await createStudy({ name: 'procs', storage, sampler: randomSampler(), seed: 5 });
+    const env = {
+      ...process.env,
+      TK_BARRIER_DIR: mkdtempSync(join(tmpdir(), 'tk-hpo-barrier-')),
+      TK_BARRIER_N: '2',
+    };
+    const module = join(here, '..', 'test', 'objective-module.ts');
+    await study.optimize(processObjective(module, 'objective', { env }), {
+      nTrials: 6,
+      concurrency: 2,
+    });
+    expect(study.trials.map((t) => t.number)).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(study.trials.every((t) => t.state === 'complete')).toBe(true);
+    expect(new Set(study.trials.map((t) => t.userAttrs.pid)).size).toBe(2);
+  }, 60_000);
+
+  it.concurrent('survives kill -9 of a worker mid-trial: heartbeats keep a live trial, a dead one is failed on resume', async () => {
+    const storage = open({ heartbeatIntervalMs: 100, staleAfterMs: 1500 });
     const p = startWorker('hang');
     for (let i = 0; i < 600; i++) {
       const s = await storage.load('k');
@@ -170,11 +189,11 @@ describe.skipIf(skip)('PostgreSQL storage (a real server in a temp dir)', () => 
       await sleep(50);
     }
     // alive: its heartbeat keeps the running trial fresh past staleAfterMs
-    await sleep(1500);
+    await sleep(2000);
     expect(await storage.staleTrials('k')).toEqual([]);
     p.kill('SIGKILL');
     await exited(p);
-    await sleep(1500);
+    await sleep(2000);
     expect(await storage.staleTrials('k')).toEqual([3]);
     const study = await createStudy({ name: 'k', storage, sampler: randomSampler() });
     expect(study.trials.map((t) => t.state)).toEqual([

@@ -7,7 +7,7 @@ import { PostgresStorage } from '../src/node';
 const [connection, mode, sync] = process.argv.slice(2) as [string, string, string];
 const storage = new PostgresStorage(JSON.parse(connection), {
   heartbeatIntervalMs: 100,
-  staleAfterMs: 1000,
+  staleAfterMs: 1500,
 });
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
