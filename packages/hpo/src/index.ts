@@ -1,3 +1,4 @@
+export { type CmaEsOptions, cmaEsSampler } from './cma-es-sampler';
 export {
   type CategoricalDistribution,
   type Choice,

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { cmaEsSampler } from './cma-es-sampler';
 import { geneticSampler } from './genetic-sampler';
 import { gpSampler } from './gp-sampler';
 import { randomSampler } from './random-sampler';
@@ -8,8 +9,8 @@ import { branin, hartmann6 } from './test-functions';
 import { tpeSampler } from './tpe-sampler';
 
 // The issue's sample-efficiency check over 20 seeds: the median (over seeds) of the best value
-// found. TPE and GP with 30 trials must reach random search's 100-trial median; the genetic
-// sampler must beat random search at equal budget on the continuous functions.
+// found. TPE and GP with 30 trials must reach random search's 100-trial median; the evolutionary
+// samplers (genetic, CMA-ES) must beat random search at equal budget on the continuous functions.
 const functions: Record<string, (t: Trial) => Promise<number>> = {
   branin: async (t) =>
     branin(await t.suggestFloat('x1', -5, 10), await t.suggestFloat('x2', 0, 15)),
@@ -41,17 +42,19 @@ async function medianBest(make: () => Sampler, fn: string, n: number): Promise<n
 
 describe('sample efficiency over 20 seeds', () => {
   for (const fn of Object.keys(functions)) {
-    it(`${fn}: TPE and GP in 30 trials reach random search's 100-trial median; GA beats random`, async () => {
+    it(`${fn}: TPE and GP in 30 trials reach random search's 100-trial median; GA and CMA-ES beat random`, async () => {
       const random100 = await medianBest(randomSampler, fn, 100);
       const tpe30 = await medianBest(() => tpeSampler({ multivariate: true }), fn, 30);
       const gp30 = await medianBest(gpSampler, fn, 30);
       const ga100 = await medianBest(geneticSampler, fn, 100);
+      const cma100 = await medianBest(cmaEsSampler, fn, 100);
       console.log(
-        `[hpo] ${fn}: random@100 ${random100.toFixed(4)}, TPE@30 ${tpe30.toFixed(4)}, GP@30 ${gp30.toFixed(4)}, GA@100 ${ga100.toFixed(4)}`,
+        `[hpo] ${fn}: random@100 ${random100.toFixed(4)}, TPE@30 ${tpe30.toFixed(4)}, GP@30 ${gp30.toFixed(4)}, GA@100 ${ga100.toFixed(4)}, CMA-ES@100 ${cma100.toFixed(4)}`,
       );
       expect(tpe30).toBeLessThanOrEqual(random100);
       expect(gp30).toBeLessThanOrEqual(random100);
       expect(ga100).toBeLessThan(random100);
+      expect(cma100).toBeLessThan(random100);
     });
   }
 });
