@@ -24,6 +24,16 @@ export {
   studyReportHtml,
 } from './plots';
 export {
+  importancePng,
+  optimizationHistoryPng,
+  PNG_COLOURS,
+  PNG_MARGIN,
+  type PngPlotOptions,
+  parallelCoordinatesPng,
+  slicePngs,
+} from './plots-png';
+export { encodePng, type RgbImage } from './png';
+export {
   type AshaOptions,
   ashaPruner,
   hyperbandPruner,
