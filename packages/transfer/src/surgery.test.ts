@@ -83,6 +83,129 @@ describe('cutAt', () => {
       cutAt(m, 'hidden');
     });
   });
+
+  /** Dense layer with hand-set weights: x W + b, linear. */
+  const dense = (name: string, w: number[][], b: number[], inputShape?: number[]) => {
+    const l = tfl.layers.dense({
+      units: b.length,
+      name,
+      ...(inputShape ? { inputShape } : {}),
+      weights: [tf.tensor2d(w), tf.tensor1d(b)],
+    });
+    return l;
+  };
+
+  it('cuts inside a nested Sequential used as a layer of a Sequential (path or unique name)', () => {
+    // body: 2 -> d1 (x [[1,0,2],[0,1,-1]] + [0,1,0]) -> d2; outer: body -> head
+    const body = tfl.sequential({
+      name: 'body',
+      layers: [
+        dense(
+          'd1',
+          [
+            [1, 0, 2],
+            [0, 1, -1],
+          ],
+          [0, 1, 0],
+          [2],
+        ),
+        dense('d2', [[1], [1], [1]], [0]),
+      ],
+    });
+    const outer = tfl.sequential({ layers: [body, dense('head', [[2, 3]], [0, 0])] });
+    // x = [3, 4]: d1 = [3, 4 + 1, 6 - 4] = [3, 5, 2]; d2 = 10; head = [20, 30]
+    const x = tf.tensor2d([[3, 4]]);
+    for (const layer of ['body/d1', 'd1']) {
+      const cut = cutAt(outer, layer);
+      expect(cut.outputs[0]!.shape).toEqual([null, 3]);
+      const y = cut.predict(x) as tf.Tensor;
+      expect(Array.from(y.dataSync())).toEqual([3, 5, 2]);
+      y.dispose();
+    }
+    const y2 = cutAt(outer, 'body/d2').predict(x) as tf.Tensor;
+    expect(Array.from(y2.dataSync())).toEqual([10]);
+    const yTop = cutAt(outer, 'body').predict(x) as tf.Tensor;
+    expect(Array.from(yTop.dataSync())).toEqual([10]);
+    // shares weights: the cut's d1 is the nested model's d1
+    expect(cutAt(outer, 'body/d1').layers.some((l) => l === body.getLayer('d1'))).toBe(true);
+    tf.dispose([x, y2, yTop]);
+  });
+
+  it('cuts inside a nested model fed by an intermediate tensor of a functional model, two levels deep', () => {
+    // outer: input(2) -> pre -> mid (model: m1 -> inner (model: i1 -> i2)) -> out
+    const inner = tfl.sequential({
+      name: 'inner',
+      layers: [
+        dense(
+          'i1',
+          [
+            [1, -1],
+            [2, 0],
+          ],
+          [0.5, 0],
+          [2],
+        ),
+        dense('i2', [[1], [1]], [0]),
+      ],
+    });
+    const midIn = tfl.input({ shape: [2] });
+    const m1 = dense(
+      'm1',
+      [
+        [0, 1],
+        [1, 0],
+      ],
+      [0, 0],
+    ).apply(midIn) as tfl.SymbolicTensor;
+    const mid = tfl.model({
+      name: 'mid',
+      inputs: midIn,
+      outputs: inner.apply(m1) as tfl.SymbolicTensor,
+    });
+    const input = tfl.input({ shape: [2] });
+    const pre = dense(
+      'pre',
+      [
+        [2, 0],
+        [0, 3],
+      ],
+      [1, 1],
+    ).apply(input) as tfl.SymbolicTensor;
+    const out = dense('out', [[1]], [0]).apply(mid.apply(pre) as tfl.SymbolicTensor);
+    const model = tfl.model({ inputs: input, outputs: out as tfl.SymbolicTensor });
+    // x = [1, 2]: pre = [3, 7]; m1 = swap = [7, 3]; i1 = [7 + 6 + 0.5, -7] = [13.5, -7]; i2 = 6.5
+    const x = tf.tensor2d([[1, 2]]);
+    const got = (layer: string) => {
+      const y = cutAt(model, layer).predict(x) as tf.Tensor;
+      const v = Array.from(y.dataSync());
+      y.dispose();
+      return v;
+    };
+    expect(got('pre')).toEqual([3, 7]);
+    expect(got('mid/m1')).toEqual([7, 3]);
+    expect(got('mid/inner/i1')).toEqual([13.5, -7]);
+    expect(got('i1')).toEqual([13.5, -7]);
+    expect(got('mid/inner/i2')).toEqual([6.5]);
+    expect(got('mid')).toEqual([6.5]);
+    // the source model still computes the same after the cuts added nodes to shared layers
+    const full = model.predict(x) as tf.Tensor;
+    expect(Array.from(full.dataSync())).toEqual([6.5]);
+    // and can still be cut at a top-level layer
+    expect(got('out')).toEqual([6.5]);
+    tf.dispose([x, full]);
+  });
+
+  it('names the choices for an ambiguous nested name and a bad path', () => {
+    const a = tfl.sequential({ name: 'a', layers: [dense('same', [[1]], [0], [1])] });
+    const b = tfl.sequential({ name: 'b', layers: [dense('same', [[1]], [0], [1])] });
+    const outer = tfl.sequential({ layers: [a, b] });
+    expect(() => cutAt(outer, 'same')).toThrow(/ambiguous.*a\/same, b\/same/);
+    expect(() => cutAt(outer, 'a/nope')).toThrow(/no layer with this name on the path/);
+    expect(() => cutAt(outer, 'a/same/x')).toThrow(/not a nested model/);
+    expect(
+      Array.from((cutAt(outer, 'b/same').predict(tf.ones([1, 1])) as tf.Tensor).dataSync()),
+    ).toEqual([1]);
+  });
 });
 
 describe('replaceHead', () => {
