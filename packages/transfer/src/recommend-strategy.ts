@@ -1,5 +1,6 @@
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { assertNumber, assertOneOf, assertPositiveInt, ConfigError } from '@trainkit/core';
+import type { SimilarityResult } from './measure-similarity';
 
 /** The four cases of the transfer-learning lecture (CS231n, "Transfer Learning"). */
 export type TransferCase =
@@ -17,8 +18,12 @@ export type TransferStrategy =
 export interface RecommendStrategyOptions {
   /** Labelled target examples per class. */
   targetSize: number;
-  /** `'similar'` / `'different'`, or a score in [0, 1] (e.g. from `measureSimilarity`). */
-  similarity: 'similar' | 'different' | number;
+  /**
+   * `'similar'` / `'different'`, a score in [0, 1] compared with `similarityThreshold`, or the
+   * result of `measureSimilarity` (its verdict and reasoning are used; for the small+different
+   * case its best probed layer becomes the code layer).
+   */
+  similarity: 'similar' | 'different' | number | SimilarityResult;
   /** Below this many examples per class the dataset is "small". Default 300. */
   smallPerClass?: number;
   /** Scores at or above this are "similar". Default 0.5. */
@@ -83,7 +88,10 @@ export function recommendStrategy(options: RecommendStrategyOptions): TransferPl
     },
   );
   let similar: boolean;
-  if (typeof options.similarity === 'number') {
+  const measured = isSimilarityResult(options.similarity) ? options.similarity : undefined;
+  if (measured) {
+    similar = measured.verdict === 'similar';
+  } else if (typeof options.similarity === 'number') {
     similar =
       assertNumber('options.similarity', options.similarity, { min: 0, max: 1 }) >= threshold;
   } else {
@@ -93,8 +101,9 @@ export function recommendStrategy(options: RecommendStrategyOptions): TransferPl
   }
   const small = perClass < smallPerClass;
   const sizeWords = `${perClass} examples per class (${small ? 'small' : 'large'}: threshold ${smallPerClass})`;
-  const simWords =
-    typeof options.similarity === 'number'
+  const simWords = measured
+    ? `measured similarity ${measured.score.toFixed(2)}: ${measured.reason.replace(/\.$/, '')}`
+    : typeof options.similarity === 'number'
       ? `similarity ${options.similarity.toFixed(2)} (${similar ? '>=' : '<'} ${threshold})`
       : `data ${options.similarity} to the source`;
   let plan: Omit<TransferPlan, 'layerName'>;
@@ -137,9 +146,24 @@ export function recommendStrategy(options: RecommendStrategyOptions): TransferPl
   }
   if (!options.model) return plan;
   const m = options.model;
+  const probed = measured?.bestModelLayer;
   const layerName =
     plan.featureLayer === 'top'
-      ? m.layers[Math.max(0, m.layers.length - 2)]!.name
-      : earlierLayer(m);
+      ? (measured?.topLayer ?? m.layers[Math.max(0, m.layers.length - 2)]!.name)
+      : probed !== undefined && probed !== measured?.topLayer
+        ? probed
+        : earlierLayer(m);
   return { ...plan, layerName };
+}
+
+function isSimilarityResult(v: unknown): v is SimilarityResult {
+  return (
+    typeof v === 'object' &&
+    v !== null &&
+    'verdict' in v &&
+    'score' in v &&
+    'probes' in v &&
+    ((v as SimilarityResult).verdict === 'similar' ||
+      (v as SimilarityResult).verdict === 'different')
+  );
 }
