@@ -1,6 +1,7 @@
 // The main job: train LeNet-5 on the Fashion-MNIST subset shipped inside @trainkit/data for one
 // epoch on the CPU, with the fast kernels of @trainkit/backend, and print loss, accuracy and what
-// the monitors say.   pnpm start   (EPOCHS=n for more)
+// the monitors say.   pnpm --filter @trainkit/examples start   (EPOCHS=n for more; the root
+// `pnpm start` runs the same job through the CLI: trainkit train)
 import * as tf from '@tensorflow/tfjs-core';
 import { lenet5, summary } from '@trainkit/architectures';
 import { useFastBackend } from '@trainkit/backend';

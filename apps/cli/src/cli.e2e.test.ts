@@ -8,16 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
 const CLI = join(dirname(fileURLToPath(import.meta.url)), '..', 'dist', 'cli.js');
 const tmp = mkdtempSync(join(tmpdir(), 'trainkit-cli-'));
-const TINY = [
-  '--limit',
-  '200',
-  '--test-limit',
-  '100',
-  '--validation',
-  '0.2',
-  '--init',
-  'glorotUniform',
-];
+const TINY = ['--limit', '200', '--test-limit', '100', '--validation', '0.2'];
 
 interface Result {
   code: number | null;
@@ -70,10 +61,7 @@ describe('trainkit (built CLI)', () => {
   it('train -> report -> resume -> transfer on tiny settings; a resumed run equals an uninterrupted one', async () => {
     const a = join(tmp, 'a');
     const b = join(tmp, 'b');
-    writeFileSync(
-      join(tmp, 'b.yaml'),
-      'limit: 200\ntestLimit: 100\nvalidation: 0.2\ninit: glorotUniform\nepochs: 2\n',
-    );
+    writeFileSync(join(tmp, 'b.yaml'), 'limit: 200\ntestLimit: 100\nvalidation: 0.2\nepochs: 2\n');
     // Run A: 1 epoch, later resumed to 2. Run B: 2 epochs in one go, configured by a YAML file.
     const [trainA, trainB] = await Promise.all([
       cli(['train', ...TINY, '--epochs', '1', '--out', a]),

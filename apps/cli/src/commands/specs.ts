@@ -95,7 +95,7 @@ export const trainSpec: CommandSpec = {
       name: 'init',
       type: INITS,
       default: 'default',
-      help: 'kernel initializer (@trainkit/init, seeded)',
+      help: "seeded @trainkit/init kernel initializer ('default': the builder's own, seeded)",
     },
     {
       name: 'batch-norm',
@@ -169,7 +169,7 @@ export const trainSpec: CommandSpec = {
       name: 'epochs',
       type: 'int',
       min: 1,
-      default: 6,
+      default: 5,
       help: 'epochs in total (a resumed run counts those done)',
     },
     { name: 'batch-size', type: 'int', min: 1, default: 32, help: 'batch size' },

@@ -147,9 +147,28 @@ const INIT: Record<string, (o: { rng: Rng }) => Initializer> = {
   orthogonal,
 };
 
+const HE_BUILDERS = ['resnet', 'cifarResnet', 'smallResnet'];
+
+/**
+ * The seeded initializer `--init` names; `default` is the @trainkit/init twin of the builder's
+ * own tfjs initializer (so that the same seed gives the same run), `undefined` when it has none.
+ */
+export function initializerName(
+  init: string,
+  arch: string,
+  archOptions: Record<string, unknown>,
+): string | undefined {
+  if (init !== 'default') return init;
+  const tfjsName =
+    (archOptions.kernelInitializer as string | undefined) ??
+    (HE_BUILDERS.includes(arch) ? 'heNormal' : 'glorotUniform');
+  const name = tfjsName.replace(/^leCun/, 'lecun');
+  return name in INIT ? name : undefined;
+}
+
 /** Re-initializes every kernel with a seeded @trainkit/init initializer (biases stay zero). */
-export function initialize(model: tfl.LayersModel, init: string, seed: number): number {
-  const make = INIT[init];
+export function initialize(model: tfl.LayersModel, init: string | undefined, seed: number): number {
+  const make = init === undefined ? undefined : INIT[init];
   if (make === undefined) return 0;
   const rng = new Rng(seed);
   let n = 0;

@@ -43,6 +43,7 @@ import {
   buildOptimizer,
   constraints,
   initialize,
+  initializerName,
   penalties,
   type TrainOptions,
 } from './train-parts';
@@ -147,12 +148,13 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
       );
     }
   }
-  const backend = await startBackend(o.backend, log);
+  // The data first: a wrong path fails before the backend starts.
   const data = await loadDataset(o.dataset, {
     seed: o.seed,
     ...(o.dataDir === undefined ? {} : { dataDir: o.dataDir }),
     ...(o.csvShape === undefined ? {} : { csvShape: o.csvShape }),
   });
+  const backend = await startBackend(o.backend, log);
   const raw = subset(data.train, o.limit, o.seed);
   const norm =
     o.normalize === 'standardize'
@@ -184,11 +186,12 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
   }
   const tensors: tf.Tensor[] = [];
   try {
-    const initialized = resume ? 0 : initialize(model, o.init, o.seed);
+    const initName = initializerName(o.init, o.arch, archOptions);
+    const initialized = resume ? 0 : initialize(model, initName, o.seed);
     if (resume) await restoreAllWeights(model, join(dir, 'model'));
     const params = summary(model).totals.params;
     log(
-      `model: ${o.arch} ${JSON.stringify(o.archOptions)}, ${params.toLocaleString('en')} parameters${initialized ? `, ${initialized} kernels initialized with ${o.init}` : ''}`,
+      `model: ${o.arch} ${JSON.stringify(o.archOptions)}, ${params.toLocaleString('en')} parameters${initialized ? `, ${initialized} kernels initialized with ${initName} (seed ${o.seed})` : ''}`,
     );
 
     const stepsPerEpoch = Math.ceil(trainDs.size / o.batchSize);
