@@ -1,0 +1,376 @@
+// End to end: builds (or reuses) the static site, serves it on 127.0.0.1 and drives Debian's
+// chromium headless (WebGPU through SwiftShader) with playwright-core.
+import { execFileSync } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { cpus, loadavg, tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { type Browser, chromium, type Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { idxBytes, tinyModelFiles } from './fixtures';
+import { serveStatic } from './static-server';
+
+const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+const hasChromium = existsSync(CHROMIUM);
+if (!hasChromium)
+  console.log(
+    `[demo] ${CHROMIUM} not found: the end-to-end browser tests are skipped (apt-get install chromium)`,
+  );
+
+const app = join(dirname(fileURLToPath(import.meta.url)), '..');
+const artifacts = join(app, 'test-artifacts');
+
+function newest(dir: string): number {
+  let t = 0;
+  for (const name of readdirSync(dir)) {
+    const p = join(dir, name);
+    const s = statSync(p);
+    t = Math.max(t, s.isDirectory() ? newest(p) : s.mtimeMs);
+  }
+  return t;
+}
+
+/** Builds the site unless dist/ is newer than the sources (CI builds it first). */
+function ensureBuilt(): void {
+  const index = join(app, 'dist', 'index.html');
+  const sources = Math.max(
+    newest(join(app, 'src')),
+    statSync(join(app, 'index.html')).mtimeMs,
+    statSync(join(app, 'vite.config.ts')).mtimeMs,
+  );
+  if (existsSync(index) && statSync(index).mtimeMs >= sources) return;
+  console.log('[demo] building the site (vite build)');
+  execFileSync('npx', ['vite', 'build', '--logLevel', 'warn'], { cwd: app, stdio: 'inherit' });
+}
+
+interface Probe {
+  longTasks: number[];
+  gaps: number[];
+}
+
+/** Starts recording long tasks and the gaps between animation frames in the page. */
+async function startProbe(page: Page): Promise<void> {
+  await page.evaluate(() => {
+    const w = window as unknown as { probe: Probe & { on: boolean } };
+    w.probe = { longTasks: [], gaps: [], on: true };
+    new PerformanceObserver((list) => {
+      for (const e of list.getEntries()) w.probe.longTasks.push(e.duration);
+    }).observe({ type: 'longtask' });
+    let last = performance.now();
+    const frame = (t: number) => {
+      if (!w.probe.on) return;
+      w.probe.gaps.push(t - last);
+      last = t;
+      requestAnimationFrame(frame);
+    };
+    requestAnimationFrame(frame);
+  });
+}
+
+/**
+ * The page must stay responsive while the worker trains: 95% of frames within 100 ms and no
+ * freeze over 1 s, always; and no main-thread task over 200 ms when the machine is not
+ * overloaded. (On a shared 2-core machine at load 13 every task of the page can take ten times
+ * its CPU time: there the 200 ms figure is printed, not asserted.)
+ */
+function expectResponsive(probe: Probe): void {
+  const sorted = [...probe.gaps].sort((a, b) => a - b);
+  expect(sorted.length).toBeGreaterThan(10);
+  expect(sorted[Math.floor(0.95 * (sorted.length - 1))]!).toBeLessThan(100);
+  expect(Math.max(0, ...probe.gaps, ...probe.longTasks)).toBeLessThan(1000);
+  const load = loadavg()[0]! / cpus().length;
+  if (load <= 2) expect(Math.max(0, ...probe.longTasks)).toBeLessThan(200);
+  else
+    console.log(
+      `[demo] load ${load.toFixed(1)} per core: the 200 ms long-task budget is not asserted`,
+    );
+}
+
+async function stopProbe(page: Page, label: string): Promise<Probe> {
+  const probe = await page.evaluate(() => {
+    const w = window as unknown as { probe: Probe & { on: boolean } };
+    w.probe.on = false;
+    return { longTasks: w.probe.longTasks, gaps: w.probe.gaps };
+  });
+  const sorted = [...probe.gaps].sort((a, b) => a - b);
+  const q = (f: number) => (sorted[Math.floor(f * (sorted.length - 1))] ?? 0).toFixed(0);
+  console.log(
+    `[demo] ${label}: ${probe.gaps.length} frames, frame gap median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms; ` +
+      `${probe.longTasks.length} long tasks, longest ${Math.max(0, ...probe.longTasks).toFixed(0)} ms`,
+  );
+  return probe;
+}
+
+describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
+  let browser: Browser;
+  let server: Awaited<ReturnType<typeof serveStatic>>;
+  let site = '';
+
+  beforeAll(async () => {
+    ensureBuilt();
+    mkdirSync(artifacts, { recursive: true });
+    // Served from a sub-folder (/dist/): only relative URLs work there.
+    server = await serveStatic(app);
+    site = `${server.url}dist/`;
+    browser = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--disable-component-update',
+        '--disable-sync',
+        '--disable-quic',
+        '--enable-unsafe-webgpu',
+        '--enable-unsafe-swiftshader',
+      ],
+    });
+  });
+
+  afterAll(async () => {
+    await browser?.close();
+    await server?.close();
+  });
+
+  async function open(query: string, ready = true): Promise<{ page: Page; errors: string[] }> {
+    const page = await browser.newPage({
+      viewport: { width: 1280, height: 1000 },
+      acceptDownloads: true,
+    });
+    const errors: string[] = [];
+    page.on('pageerror', (e) => errors.push(e.message));
+    await page.goto(`${site}?${query}`);
+    if (ready) {
+      await page.waitForSelector('#backend[data-backend]', { timeout: 60_000 });
+      await page.waitForSelector('#dataset-status[data-ready="true"]', { timeout: 60_000 });
+    }
+    return { page, errors };
+  }
+
+  /** Fails with the page's error banner (if any) instead of a bare timeout. */
+  async function waitDone(page: Page, timeout: number): Promise<void> {
+    await Promise.race([
+      page.waitForSelector('#status[data-state="done"]', { timeout, state: 'attached' }),
+      page.waitForSelector('#banner:not([hidden])', { timeout }).then(async () => {
+        throw new Error(`error banner: ${await page.textContent('#banner')}`);
+      }),
+    ]);
+  }
+
+  it('trains on WebGPU (SwiftShader in a worker) and draws the loss and accuracy', async () => {
+    // WebGPU through SwiftShader compiles every kernel on first use (tens of seconds on a busy
+    // 2-core machine): one step per epoch, two epochs.
+    const { page, errors } = await open(
+      'backend=auto&architecture=cnn&train-size=16&val-size=16&batch-size=16&epochs=2&every=1',
+    );
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('webgpu');
+    expect(await page.textContent('#backend')).toMatch(/swiftshader/i);
+    expect(await page.locator('#samples canvas').count()).toBe(10);
+    await page.screenshot({ path: join(artifacts, 'loaded.png'), fullPage: true });
+    await startProbe(page);
+    await page.click('#start');
+    await waitDone(page, 200_000);
+    const probe = await stopProbe(page, 'webgpu run');
+    await page.screenshot({ path: join(artifacts, 'trained-webgpu.png'), fullPage: true });
+    expectResponsive(probe);
+    expect(await page.getAttribute('#chart-loss polyline[data-name="loss"]', 'data-points')).toBe(
+      '2',
+    );
+    expect(await page.getAttribute('#chart-acc', 'data-points')).toBe('4');
+    const counts = await page.$$eval('#confusion td', (tds) =>
+      tds.map((td) => Number(td.getAttribute('data-count'))),
+    );
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(16);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 260_000);
+
+  it('trains on CPU with live monitors, pauses and resumes, stays responsive, saves and reloads', async () => {
+    // 160 examples / batch 8 = 20 steps per epoch, 2 epochs.
+    const { page, errors } = await open(
+      'backend=cpu&architecture=cnn&train-size=160&val-size=32&batch-size=8&epochs=2&every=4',
+    );
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('cpu');
+    await startProbe(page);
+    await page.click('#start');
+    await page.waitForFunction(
+      () => Number(document.querySelector('#status')?.getAttribute('data-step')) >= 4,
+      null,
+      { timeout: 60_000 },
+    );
+    await page.click('#pause');
+    await page.waitForSelector('#status[data-state="paused"]', { state: 'attached' });
+    const stepAt = async () => Number(await page.getAttribute('#status', 'data-step'));
+    const pausedAt = await stepAt();
+    const pointsAt = await page.getAttribute(
+      '#chart-loss polyline[data-name="loss"]',
+      'data-points',
+    );
+    await page.waitForTimeout(1500);
+    expect(await stepAt()).toBe(pausedAt);
+    expect(await page.getAttribute('#chart-loss polyline[data-name="loss"]', 'data-points')).toBe(
+      pointsAt,
+    );
+    await page.screenshot({ path: join(artifacts, 'paused-cpu.png'), fullPage: true });
+    await page.click('#resume');
+    await waitDone(page, 120_000);
+    const probe = await stopProbe(page, 'cpu run');
+    await page.screenshot({ path: join(artifacts, 'trained-cpu.png'), fullPage: true });
+    expect(await stepAt()).toBe(39);
+    expectResponsive(probe);
+
+    // Every monitor drew: a loss per step, train and val accuracy per epoch, ratios per kernel,
+    // histograms per layer, the filters, the diagnosis, the confusion matrix.
+    expect(await page.getAttribute('#chart-loss polyline[data-name="loss"]', 'data-points')).toBe(
+      '40',
+    );
+    expect(await page.getAttribute('#chart-acc', 'data-points')).toBe('4');
+    expect(Number(await page.getAttribute('#chart-ratio', 'data-series'))).toBe(3);
+    expect(Number(await page.getAttribute('#chart-ratio', 'data-points'))).toBe(30); // 3 kernels x steps 0,4..36
+    expect(await page.locator('#hist-act svg').count()).toBe(6);
+    expect(await page.locator('#hist-grad svg').count()).toBe(3);
+    expect(await page.locator('#filters img').count()).toBe(1);
+    expect(await page.getAttribute('#diagnosis', 'data-count')).not.toBeNull();
+    const counts = await page.$$eval('#confusion td', (tds) =>
+      tds.map((td) => Number(td.getAttribute('data-count'))),
+    );
+    expect(counts).toHaveLength(100);
+    expect(counts.reduce((a, b) => a + b, 0)).toBe(32);
+    const trainedAcc = Number(
+      await page.getAttribute('#evaluation [data-source="trained"]', 'data-accuracy'),
+    );
+    const wrong = Math.round((1 - trainedAcc) * 32);
+    expect(await page.locator('#misclassified canvas').count()).toBe(Math.min(16, wrong));
+
+    // Downloads: the model (model.json + weights), the HTML report and the run (JSONL).
+    const downloads = mkdtempSync(join(tmpdir(), 'demo-downloads-'));
+    const saved: Record<string, string> = {};
+    const both = new Promise<void>((resolve) => {
+      page.on('download', async (d) => {
+        const path = join(downloads, d.suggestedFilename());
+        await d.saveAs(path);
+        saved[d.suggestedFilename()] = path;
+        if (
+          saved['model.json'] &&
+          saved['model.weights.bin'] &&
+          saved['report.html'] &&
+          saved['run.jsonl']
+        )
+          resolve();
+      });
+    });
+    await page.click('#save-model');
+    await page.click('#save-report');
+    await page.click('#save-run');
+    await both;
+    const manifest = JSON.parse(readFileSync(saved['model.json']!, 'utf8'));
+    expect(manifest.weightsManifest[0].paths).toEqual(['./model.weights.bin']);
+    const html = readFileSync(saved['report.html']!, 'utf8');
+    expect(html).toContain('uPlot');
+    expect(html).toContain('trainkit demo run');
+
+    // Reload the saved model: the same validation accuracy as the trained one.
+    await page.setInputFiles('#reload-model', [saved['model.json']!, saved['model.weights.bin']!]);
+    await page.waitForSelector('#evaluation [data-source="reloaded"]');
+    expect(
+      Number(await page.getAttribute('#evaluation [data-source="reloaded"]', 'data-accuracy')),
+    ).toBe(trainedAcc);
+    // Reload the run: the charts come back from the JSONL records.
+    await page.reload();
+    await page.waitForSelector('#dataset-status[data-ready="true"]', { timeout: 60_000 });
+    await page.setInputFiles('#reload-run', saved['run.jsonl']!);
+    await page.waitForSelector('#chart-loss polyline[data-name="loss"][data-points="40"]', {
+      state: 'attached',
+    });
+    expect(errors).toEqual([]);
+    expect(await page.isVisible('#banner')).toBe(false);
+    await page.close();
+  }, 200_000);
+
+  it('transfer: loads a tiny model, lists its layers and the advice, trains a new head', async () => {
+    const files = await tinyModelFiles();
+    const { page, errors } = await open(
+      'backend=cpu&transfer-epochs=1&transfer-train-size=64&transfer-batch-size=16&val-size=32',
+    );
+    await page.click('#tab-transfer');
+    await page.setInputFiles('#transfer-files', [files.json, files.weights]);
+    await page.waitForSelector('#transfer-layers tr[data-layer]', { state: 'attached' });
+    expect(await page.locator('#transfer-layers tr[data-layer]').count()).toBe(files.layers);
+    expect(await page.getAttribute('#transfer-plan', 'data-case')).toBe('small-similar');
+    expect(await page.inputValue('#cut-layer')).toBe('features');
+    await page.selectOption('#freeze-up-to', 'conv');
+    await page.click('#transfer-train');
+    await waitDone(page, 120_000);
+    await page.screenshot({ path: join(artifacts, 'transfer.png'), fullPage: true });
+    expect(await page.getAttribute('#chart-loss polyline[data-name="loss"]', 'data-points')).toBe(
+      '4',
+    );
+    expect(await page.textContent('#model-summary')).toMatch(/head_/);
+    const counts = await page.$$eval('#confusion td', (tds) =>
+      tds.map((td) => Number(td.getAttribute('data-count'))),
+    );
+    expect(counts).toHaveLength(100); // the new head has the dataset's 10 classes, not the old 5
+    expect(await page.locator('#evaluation [data-source="transfer"]').count()).toBe(1);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 150_000);
+
+  it('shows a visible message for a malformed model file and a dataset of the wrong shape', async () => {
+    const { page } = await open('backend=cpu');
+    await page.click('#tab-transfer');
+    await page.setInputFiles('#transfer-files', [
+      {
+        name: 'model.json',
+        mimeType: 'application/json',
+        buffer: Buffer.from('{"modelTopology": '),
+      },
+      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(8) },
+    ]);
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toMatch(/model\.json is not valid JSON/);
+    await page.click('#banner-close');
+    // Valid JSON whose weights do not match.
+    const files = await tinyModelFiles();
+    await page.setInputFiles('#reload-model', [
+      { name: 'model.json', mimeType: 'application/json', buffer: readFileSync(files.json) },
+      { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(12) },
+    ]);
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toMatch(/weight files do not match/);
+    await page.click('#banner-close');
+    // 8x8 images: the demo's models take 28x28.
+    await page.setInputFiles('#idx-files', [
+      {
+        name: 'train-images-idx3-ubyte',
+        mimeType: 'application/octet-stream',
+        buffer: idxBytes([10, 8, 8], (i) => i),
+      },
+      {
+        name: 'train-labels-idx1-ubyte',
+        mimeType: 'application/octet-stream',
+        buffer: idxBytes([10], (i) => i % 2),
+      },
+    ]);
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toMatch(/wrong shape.*\[10, 8, 8\]/s);
+    await page.screenshot({ path: join(artifacts, 'bad-dataset.png'), fullPage: true });
+    // The page still works: the embedded dataset is still the one loaded.
+    expect(await page.textContent('#dataset-status')).toMatch(/embedded/);
+    await page.close();
+  }, 120_000);
+
+  it('says so when the browser lacks Web Workers or WebAssembly', async () => {
+    const page = await browser.newPage();
+    await page.addInitScript(() => {
+      // biome-ignore lint/suspicious/noExplicitAny: simulating an old browser
+      delete (window as any).Worker;
+    });
+    await page.goto(site);
+    await page.waitForSelector('#banner:not([hidden])');
+    expect(await page.textContent('#banner')).toMatch(/unsupported browser.*Web Workers/);
+    expect(await page.isVisible('#page-train')).toBe(true);
+    await page.screenshot({ path: join(artifacts, 'unsupported.png'), fullPage: true });
+    await page.close();
+  }, 60_000);
+});
