@@ -1,8 +1,12 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Serialized, StateError, type Transform } from '@trainkit/core';
+import { backendRows, type CenteredRows, rowsEngine } from './centered-rows';
 import { assertTensor, notFitted } from './input';
-import { assertSampleShape, layoutOf } from './layout';
-import { CovarianceMoments } from './moments';
+import { assertFiniteStats, assertSampleShape, layoutOf } from './layout';
+import { CovarianceMoments, columnMoments } from './moments';
+
+/** Below this many values a one-shot fit stays on the backend (worker start-up would not pay). */
+const ENGINE_MIN_VALUES = 1 << 18;
 
 /** A fitted linear map `z = (x - mean) W` with its inverse `x = z V + mean`, all float64. */
 export interface LinearMap {
@@ -29,6 +33,8 @@ export abstract class CovarianceTransform implements Transform {
   protected sampleShape: number[] | undefined;
   private solved: LinearMap | undefined;
   private restored = false;
+  /** Set when a one-shot fit solved from the data without keeping the covariance. */
+  private withoutCovariance = false;
 
   get fitted(): boolean {
     return this.solved !== undefined || (this.moments !== undefined && this.moments.count > 0);
@@ -37,15 +43,57 @@ export abstract class CovarianceTransform implements Transform {
   /** Samples the statistics were estimated from. */
   abstract get nSamples(): number;
 
-  /** Forgets everything and fits on all of `x` (`[batch, ...features]`), solving at once. */
+  /**
+   * Forgets everything and fits on all of `x` (`[batch, ...features]`), solving at once. The
+   * data is read back once: column means in float64, then the centred rows go to the rows engine
+   * (the tfjs backend, or worker threads after `useWorkerThreads()`) for the products the solver
+   * needs.
+   */
   fit(x: tf.Tensor): this {
     this.moments = undefined;
     this.sampleShape = undefined;
     this.solved = undefined;
     this.restored = false;
-    this.partialFit(x, 'x');
+    this.withoutCovariance = false;
+    const t = assertTensor('x', x);
+    const layout = layoutOf('x', t, 'feature');
+    this.validateFeatures(layout.features);
+    const p = layout.features;
+    const n = t.shape[0];
+    const raw = t.dataSync();
+    const data = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
+    const { mean, m2 } = columnMoments('x', data, n, p);
+    const engine = n * p >= ENGINE_MIN_VALUES ? rowsEngine() : backendRows;
+    const rows = engine(data, n, p, mean);
+    try {
+      this.sampleShape = t.shape.slice(1);
+      const direct = this.solveFromRows(rows, mean, m2);
+      if (direct) {
+        this.solved = direct;
+        this.withoutCovariance = true;
+        return this;
+      }
+      const scatter = rows.scatter();
+      assertFiniteStats('x', scatter);
+      this.moments = CovarianceMoments.of(n, mean, scatter);
+    } finally {
+      rows.dispose();
+    }
     this.map();
     return this;
+  }
+
+  /**
+   * A subclass may solve a one-shot fit directly from the centred rows (and `m2`, the per-feature
+   * sums of squared deviations) instead of from the covariance; `undefined` means "use the
+   * covariance". A map returned here leaves no covariance behind, so `partialFit` cannot follow.
+   */
+  protected solveFromRows(
+    _rows: CenteredRows,
+    _mean: Float64Array,
+    _m2: Float64Array,
+  ): LinearMap | undefined {
+    return undefined;
   }
 
   /** Adds a batch to the running mean and covariance; the decomposition is redone lazily. */
@@ -56,6 +104,13 @@ export abstract class CovarianceTransform implements Transform {
         argument: name,
         expected: 'a transform fitted in this process (call fit() to start again)',
         receivedText: 'a restored transform',
+      });
+    }
+    if (this.withoutCovariance) {
+      throw new StateError('was fitted in one shot from the data, without a covariance to add to', {
+        argument: name,
+        expected: "partialFit from the start to stream (or, for PCA, sketch: 'covariance' in fit)",
+        receivedText: "a PCA fitted with sketch 'data'",
       });
     }
     if (this.sampleShape !== undefined) assertSampleShape(name, x, this.sampleShape);

@@ -1,9 +1,11 @@
 // @trainkit/preprocess: zero-centering, standardization, PCA and PCA/ZCA whitening, fitted once and streamed over batches.
+
+export { type CenteredRows, type RowsEngine, setRowsEngine } from './centered-rows';
 export { FeatureScaler, type ScalerOptions, type ScalerState } from './feature-scaler';
 export { flattenImages, perImageStandardize, unflattenImages } from './image';
 export type { StatAxis } from './layout';
 export { MinMax, type MinMaxOptions } from './min-max';
-export { PCA, type PCAOptions, type PCASolver } from './pca';
+export { PCA, type PCAOptions, type PCASketch, type PCASolver } from './pca';
 export { type PerImageWhitenOptions, perImageWhiten } from './per-image-whiten';
 export { Standardize, type StandardizeOptions } from './standardize';
 export { Whiten, type WhitenMethod, type WhitenOptions } from './whiten';

@@ -78,6 +78,15 @@ function orthonormalize(y: Float64Array, p: number, cols: number): Float64Array 
   return Float64Array.from(q.to1DArray());
 }
 
+/** A symmetric positive semi-definite `p x p` operator known only through products. */
+export interface SymmetricOperator {
+  p: number;
+  /** `A q` for a row-major `p x cols` block `q` (may be float32-accurate: directions only). */
+  times(q: Float64Array, cols: number): Float64Array;
+  /** `q^T A q` (`cols x cols`) for an orthonormal `q`: the Rayleigh-Ritz matrix, as exact as possible. */
+  rayleigh(q: Float64Array, cols: number): Float64Array;
+}
+
 /**
  * The top `k` eigenpairs of the symmetric positive semi-definite `p x p` matrix `a` by
  * randomized subspace iteration: Halko, Martinsson & Tropp (2011), "Finding structure with
@@ -91,24 +100,46 @@ export function randomizedEigen(
   k: number,
   options: RandomizedOptions,
 ): EigenPairs {
+  return randomizedEigenOf(
+    {
+      p,
+      times: options.multiply ?? ((q, cols) => multiplySquare(a, p, q, cols)),
+      // Rayleigh-Ritz in float64: B = Q^T (A Q).
+      rayleigh: (q, l) => {
+        const aq = multiplySquare(a, p, q, l);
+        const b = new Float64Array(l * l);
+        for (let r = 0; r < p; r++) {
+          for (let i = 0; i < l; i++) {
+            const qi = q[r * l + i]!;
+            for (let j = 0; j < l; j++) b[i * l + j] = b[i * l + j]! + qi * aq[r * l + j]!;
+          }
+        }
+        return b;
+      },
+    },
+    k,
+    options,
+  );
+}
+
+/**
+ * {@link randomizedEigen} for an operator given by its products: `A` may be the scatter
+ * `Xc^T Xc` of data that is never formed (each `times` is two passes over the data).
+ */
+export function randomizedEigenOf(
+  op: SymmetricOperator,
+  k: number,
+  options: Omit<RandomizedOptions, 'multiply'>,
+): EigenPairs {
+  const p = op.p;
   const l = Math.min(p, k + options.oversamples);
-  const multiply =
-    options.multiply ?? ((q: Float64Array, cols: number) => multiplySquare(a, p, q, cols));
   const rng = new Rng(options.seed);
   let q: Float64Array = new Float64Array(p * l);
   for (let i = 0; i < q.length; i++) q[i] = rng.normal();
-  q = orthonormalize(multiply(q, l), p, l);
-  for (let it = 0; it < options.iterations; it++) q = orthonormalize(multiply(q, l), p, l);
-  // Rayleigh-Ritz in float64: B = Q^T (A Q), symmetrised against rounding.
-  const aq = multiplySquare(a, p, q, l);
-  const b = new Matrix(l, l);
-  for (let i = 0; i < l; i++) {
-    for (let j = 0; j < l; j++) {
-      let s = 0;
-      for (let r = 0; r < p; r++) s += q[r * l + i]! * aq[r * l + j]!;
-      b.set(i, j, s);
-    }
-  }
+  q = orthonormalize(op.times(q, l), p, l);
+  for (let it = 0; it < options.iterations; it++) q = orthonormalize(op.times(q, l), p, l);
+  const b = Matrix.from1DArray(l, l, op.rayleigh(q, l));
+  // Symmetrised against rounding.
   const bs = b.add(b.transpose()).mul(0.5);
   const evd = new EigenvalueDecomposition(bs, { assumeSymmetric: true });
   const qv = Matrix.from1DArray(p, l, q).mmul(evd.eigenvectorMatrix);

@@ -75,6 +75,15 @@ export class CovarianceMoments {
     this.scatter = new Float64Array(features * features);
   }
 
+  /** Moments of one block of `count` rows whose mean and scatter are already known. */
+  static of(count: number, mean: Float64Array, scatter: Float64Array): CovarianceMoments {
+    const m = new CovarianceMoments(mean.length);
+    m.count = count;
+    m.mean = mean;
+    m.scatter = scatter;
+    return m;
+  }
+
   update(name: string, rows: tf.Tensor2D): void {
     const [mu, s] = tf.tidy(() => {
       const m = tf.mean(rows, 0);
@@ -109,4 +118,35 @@ export class CovarianceMoments {
     const denom = Math.max(this.count - 1, 1);
     return this.scatter.map((v) => v / denom);
   }
+}
+
+/**
+ * Column means and sums of squared deviations (M2) of a row-major `n x p` array in float64, in
+ * one pass over the data shifted by its first row (so that large offsets do not cancel).
+ * Throws a NaNError naming `name` when a value is NaN or infinite.
+ */
+export function columnMoments(
+  name: string,
+  x: ArrayLike<number>,
+  n: number,
+  p: number,
+): { mean: Float64Array; m2: Float64Array } {
+  const s1 = new Float64Array(p);
+  const s2 = new Float64Array(p);
+  for (let r = 1; r < n; r++) {
+    const o = r * p;
+    for (let j = 0; j < p; j++) {
+      const d = x[o + j]! - x[j]!;
+      s1[j] = s1[j]! + d;
+      s2[j] = s2[j]! + d * d;
+    }
+  }
+  const mean = new Float64Array(p);
+  const m2 = new Float64Array(p);
+  for (let j = 0; j < p; j++) {
+    mean[j] = x[j]! + s1[j]! / n;
+    m2[j] = Math.max(s2[j]! - (s1[j]! * s1[j]!) / n, 0);
+  }
+  assertFiniteStats(name, mean, s2);
+  return { mean, m2 };
 }

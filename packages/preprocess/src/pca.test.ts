@@ -70,6 +70,25 @@ describe('PCA against scikit-learn', () => {
     const p = checkCase('auto520', { nComponents: 3 }, F.xAuto);
     expect(p.fittedSolver).toBe('randomized');
   });
+  it("randomized on the data itself (sketch 'data', no covariance) agrees with scikit-learn", () => {
+    checkCase('randomized3', { nComponents: 3, solver: 'randomized', sketch: 'data' }, F.x);
+    const p = checkCase('auto520', { nComponents: 3, sketch: 'data' }, F.xAuto);
+    expect(p.fittedSolver).toBe('randomized');
+  });
+  it("sketch 'data' and sketch 'covariance' give the same components on 520 x 12", () => {
+    const x = tf.tensor2d(F.xAuto);
+    const opts = { nComponents: 3, iterations: 10, oversamples: 3 } as const;
+    const a = new PCA({ ...opts, sketch: 'data' }).fit(x);
+    const b = new PCA({ ...opts, sketch: 'covariance' }).fit(x);
+    expectClose(a.explainedVariance, b.explainedVariance, 1e-5);
+    const s = signs(a.components, b.components);
+    expectClose(
+      a.components.flatMap((row, i) => row.map((v) => v * s[i]!)),
+      b.components.flat(),
+      1e-4,
+    );
+    x.dispose();
+  });
   it("'auto' stays exact on small inputs and for fractions", () => {
     const x = tf.tensor2d(F.x);
     expect(new PCA({ nComponents: 3 }).fit(x).fittedSolver).toBe('full');
@@ -161,7 +180,17 @@ describe('PCA errors', () => {
     tf.dispose([nan, inf, x, y, v]);
   });
 
+  it("partialFit after a one-shot fit with sketch 'data' -> STATE (no covariance kept)", () => {
+    const x = tf.tensor2d(F.xAuto);
+    const p = new PCA({ nComponents: 3, sketch: 'data' }).fit(x);
+    expect(code(() => p.partialFit(x))).toBe('STATE batch');
+    const q = new PCA({ nComponents: 3, sketch: 'covariance' }).fit(x).partialFit(x);
+    expect(q.nSamples).toBe(2 * 520);
+    x.dispose();
+  });
+
   it('bad options -> typed errors', () => {
+    expect(code(() => new PCA({ sketch: 'rows' as never }))).toBe('CONFIG sketch');
     expect(code(() => new PCA({ nComponents: 0 }))).toBe('RANGE nComponents');
     expect(code(() => new PCA({ nComponents: 2.5 }))).toBe('RANGE nComponents');
     expect(code(() => new PCA({ nComponents: 0.9, solver: 'randomized' }))).toBe(
@@ -179,6 +208,7 @@ describe('PCA memory and serialization', () => {
       const p = new PCA({ nComponents: 3, whiten: true }).fit(x).partialFit(x);
       const z = p.transform(x);
       tf.dispose([z, p.inverseTransform(z)]);
+      new PCA({ nComponents: 3, solver: 'randomized', sketch: 'data' }).fit(x);
     });
     x.dispose();
   });

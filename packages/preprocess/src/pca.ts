@@ -7,11 +7,13 @@ import {
   type Serialized,
   ValueRangeError,
 } from '@trainkit/core';
+import type { CenteredRows } from './centered-rows';
 import { CovarianceTransform, type LinearMap } from './covariance-transform';
-import { type EigenPairs, randomizedEigen, symmetricEigen } from './linalg';
+import { type EigenPairs, randomizedEigen, randomizedEigenOf, symmetricEigen } from './linalg';
 import type { CovarianceMoments } from './moments';
 
 export type PCASolver = 'auto' | 'full' | 'randomized';
+export type PCASketch = 'auto' | 'data' | 'covariance';
 
 export interface PCAOptions {
   /**
@@ -34,6 +36,16 @@ export interface PCAOptions {
   iterations?: number | 'auto';
   /** Randomized solver: seed of the random test matrix. Default 0. */
   seed?: number;
+  /**
+   * Randomized solver in a one-shot `fit`: where the range finder runs.
+   * `'covariance'`: form the `p x p` covariance (one `X^T X`, `2 n p^2` flops), then iterate on
+   * it cheaply — and `partialFit` can add batches afterwards. `'data'`: iterate on the centred
+   * data itself, `A q = Xc^T (Xc q)` (Halko et al. §5), `2 (2 iterations + 3) n p l` flops with
+   * `l = k + oversamples`, no covariance kept (`partialFit` after such a `fit` is refused).
+   * `'auto'` (default): `'data'` when it costs fewer flops, `(2 iterations + 3) l < p`.
+   * Streaming (`partialFit`) always uses the covariance.
+   */
+  sketch?: PCASketch;
 }
 
 interface PCAResult {
@@ -66,6 +78,7 @@ export class PCA extends CovarianceTransform {
   readonly oversamples: number;
   readonly iterations: number | 'auto';
   readonly seed: number;
+  readonly sketch: PCASketch;
   private result: PCAResult | undefined;
 
   constructor(options: PCAOptions = {}) {
@@ -99,6 +112,7 @@ export class PCA extends CovarianceTransform {
     this.iterations =
       it === 'auto' ? it : assertNumber('iterations', it, { min: 0, integer: true });
     this.seed = assertNumber('seed', options.seed ?? 0, { min: 0, integer: true });
+    this.sketch = assertOneOf('sketch', options.sketch ?? 'auto', ['auto', 'data', 'covariance']);
   }
 
   protected override validateFeatures(features: number): void {
@@ -118,7 +132,7 @@ export class PCA extends CovarianceTransform {
   }
 
   get nSamples(): number {
-    return this.result?.nSamples ?? this.moments?.count ?? 0;
+    return this.moments?.count ?? this.result?.nSamples ?? 0;
   }
   /** Components kept. */
   get nComponents(): number {
@@ -149,12 +163,8 @@ export class PCA extends CovarianceTransform {
     return this.res.explainedVarianceRatio.slice();
   }
 
-  protected solve(m: CovarianceMoments): LinearMap {
-    const n = m.count;
-    const p = m.features;
-    const cov = m.covariance();
-    let total = 0;
-    for (let j = 0; j < p; j++) total += cov[j * p + j]!;
+  /** The solver and (for a count) the number of components for `n` samples of `p` features. */
+  private plan(n: number, p: number): { solver: 'full' | 'randomized'; iterations: number } {
     const kOpt = this.nComponentsOption;
     const kMax = Math.min(n, p);
     if (kOpt !== undefined && kOpt >= 1 && kOpt > kMax) {
@@ -175,11 +185,53 @@ export class PCA extends CovarianceTransform {
     if (this.solver === 'auto' && Math.max(n, p) > 500 && kOpt !== undefined && kOpt >= 1) {
       solver = kOpt < 0.8 * kMax ? 'randomized' : 'full';
     }
+    const k = kOpt ?? kMax;
+    const iterations = this.iterations === 'auto' ? (k < 0.1 * kMax ? 7 : 4) : this.iterations;
+    return { solver, iterations };
+  }
+
+  protected override solveFromRows(
+    rows: CenteredRows,
+    mean: Float64Array,
+    m2: Float64Array,
+  ): LinearMap | undefined {
+    const { n, p } = rows;
+    const { solver, iterations } = this.plan(n, p);
+    if (solver !== 'randomized') return undefined;
+    const k = this.nComponentsOption ?? Math.min(n, p);
+    const l = Math.min(p, k + this.oversamples);
+    const useData =
+      this.sketch === 'data' || (this.sketch === 'auto' && (2 * iterations + 3) * l < p);
+    if (!useData) return undefined;
+    // The covariance Xc^T Xc / (n - 1) through its products; its trace from the column M2s.
+    const scale = (v: Float64Array) => v.map((x) => x / (n - 1));
+    const pairs = randomizedEigenOf(
+      {
+        p,
+        times: (q, cols) => scale(rows.scatterTimes(q, cols)),
+        rayleigh: (q, cols) => scale(rows.projectedGram(q, cols)),
+      },
+      k,
+      { oversamples: this.oversamples, iterations, seed: this.seed },
+    );
+    let total = 0;
+    for (let j = 0; j < p; j++) total += m2[j]! / (n - 1);
+    return this.finish('randomized', n, mean, pairs, k, total);
+  }
+
+  protected solve(m: CovarianceMoments): LinearMap {
+    const n = m.count;
+    const p = m.features;
+    const { solver, iterations } = this.plan(n, p);
+    const cov = m.covariance();
+    let total = 0;
+    for (let j = 0; j < p; j++) total += cov[j * p + j]!;
+    const kOpt = this.nComponentsOption;
+    const kMax = Math.min(n, p);
     let pairs: EigenPairs;
     let k: number;
     if (solver === 'randomized') {
       k = kOpt ?? kMax;
-      const iterations = this.iterations === 'auto' ? (k < 0.1 * kMax ? 7 : 4) : this.iterations;
       pairs = withBackendMultiply(cov, p, (multiply) =>
         randomizedEigen(cov, p, k, {
           oversamples: this.oversamples,
@@ -204,11 +256,23 @@ export class PCA extends CovarianceTransform {
         k = Math.min(k, kMax);
       }
     }
+    return this.finish(solver, n, m.mean, pairs, k, total);
+  }
+
+  private finish(
+    solver: 'full' | 'randomized',
+    n: number,
+    mean: Float64Array,
+    pairs: EigenPairs,
+    k: number,
+    total: number,
+  ): LinearMap {
+    const p = mean.length;
     const ev = pairs.values.slice(0, k).map((v) => Math.max(v, 0));
     this.result = {
       solver,
       nSamples: n,
-      mean: m.mean.slice(),
+      mean: mean.slice(),
       components: pairs.vectors.slice(0, k * p),
       explainedVariance: ev,
       explainedVarianceRatio: ev.map((v) => v / total),
@@ -242,6 +306,7 @@ export class PCA extends CovarianceTransform {
       oversamples: this.oversamples,
       iterations: this.iterations,
       seed: this.seed,
+      sketch: this.sketch,
     };
   }
 
@@ -313,5 +378,6 @@ registerKind('preprocess.pca', (j: Serialized) =>
     oversamples: j.oversamples as number,
     iterations: j.iterations as number | 'auto',
     seed: j.seed as number,
+    sketch: (j.sketch as PCASketch | undefined) ?? 'auto',
   }).restore(j.state),
 );
