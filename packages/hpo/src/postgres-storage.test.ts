@@ -1,6 +1,6 @@
 import { type ChildProcess, spawn } from 'node:child_process';
 import { mkdtempSync, readdirSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isTrainkitError } from '@trainkit/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -125,6 +125,8 @@ describe.skipIf(skip)('PostgreSQL storage (a real server in a temp dir)', () => 
       },
       { nTrials: 4 },
     );
+    // pids repeat across machines: the default worker id names the host
+    expect(a.trials[0]!.worker).toBe(`${hostname()}/pid-${process.pid}`);
     const b = await createStudy({ name: 's', storage: open(), sampler: randomSampler(), seed: 2 });
     expect(b.trials).toEqual(a.trials);
     expect(b.trials.every((t) => t.userAttrs.double === 2 * (t.params.x as number))).toBe(true);

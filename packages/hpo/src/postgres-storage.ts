@@ -1,4 +1,5 @@
 // Node-only: studies in a PostgreSQL database, shared by worker processes on several machines.
+import { hostname } from 'node:os';
 import { ConfigError, IOError, StateError } from '@trainkit/core';
 import type { Pool, PoolClient, PoolConfig } from 'pg';
 import type { Distribution, ParamValue } from './distributions';
@@ -85,6 +86,11 @@ export class PostgresStorage implements Storage {
         received: this.staleAfterMs,
       });
     }
+  }
+
+  /** `<host name>/pid-<pid>`: pids repeat across machines, so the default worker id names the host. */
+  workerId(): string {
+    return `${hostname()}/pid-${process.pid}`;
   }
 
   /** Settings for a worker process to open the same storage. */

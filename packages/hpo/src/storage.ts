@@ -103,6 +103,8 @@ export interface Storage {
   readonly heartbeatIntervalMs?: number;
   /** ...and running trials whose heartbeat stopped are reported here (their worker died). */
   staleTrials?(study: string): Promise<number[]>;
+  /** Default worker id for studies on this storage (PostgreSQL: host name + pid, unique across machines). */
+  workerId?(): string;
   /** Settings from which a worker process opens the same storage (journal file, PostgreSQL). */
   toSpec?(): StorageSpec;
 }

@@ -211,7 +211,8 @@ export class Study {
     this.storage = options.storage ?? new InMemoryStorage();
     this.rng = toRng(options.seed, 0);
     const g = globalThis as { process?: { pid?: number } };
-    this.worker = options.worker ?? `pid-${g.process?.pid ?? 'browser'}`;
+    this.worker =
+      options.worker ?? this.storage.workerId?.() ?? `pid-${g.process?.pid ?? 'browser'}`;
     this.cache = state;
   }
 
