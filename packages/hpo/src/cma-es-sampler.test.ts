@@ -32,6 +32,14 @@ describe('CMA-ES sampler', () => {
     expect(study.bestTrial!.values![0]).toBeLessThan(1e-5);
   });
 
+  it('works in one dimension', async () => {
+    const study = await createStudy({ sampler: cmaEsSampler(), seed: 6 });
+    await study.optimize(async (t) => ((await t.suggestFloat('x', -3, 3)) - 1.234) ** 2, {
+      nTrials: 60,
+    });
+    expect(Math.abs((study.bestTrial!.params.x as number) - 1.234)).toBeLessThan(1e-3);
+  });
+
   it('searches log-scaled parameters in log space and rounds integers', async () => {
     const study = await createStudy({ sampler: cmaEsSampler(), seed: 2 });
     await study.optimize(
