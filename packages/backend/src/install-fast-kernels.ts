@@ -12,6 +12,7 @@ import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuFallbackKernel } from './cpu-fallback';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { reduceKernel } from './reduce-kernel';
 import { tileKernel } from './tile';
 
 /** Backends that {@link installFastKernels} knows how to speed up. */
@@ -44,6 +45,10 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
     if (maxPoolGrad) list.push(maxPoolGradKernel(backend, maxPoolGrad));
     const tile = original('Tile');
     if (tile) list.push(tileKernel(backend, tile));
+    for (const name of ['Sum', 'Mean'] as const) {
+      const reduce = original(name);
+      if (reduce) list.push(reduceKernel(name, backend, reduce));
+    }
     for (const name of [
       'DepthwiseConv2dNativeBackpropFilter',
       'DepthwiseConv2dNativeBackpropInput',
@@ -59,9 +64,10 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
  * Registers trainkit's training kernels for a tfjs backend, replacing slow ones and filling
  * the gaps that keep it from training: on `wasm`, Conv2DBackpropFilter (missing in tfjs
  * 4.22) and Conv2DBackpropInput through XNNPACK's forward conv, BatchMatMul with a
- * transposed operand through an explicit transpose, MaxPoolGrad fixed for windows whose maximum is <= 0, Tile through a broadcasting
- * add, and the depthwise backprops and UnsortedSegmentSum through the cpu kernels; on `cpu`,
- * the two conv backprops through the forward conv. Import the backend's package first.
+ * transposed operand through an explicit transpose, MaxPoolGrad as one pass over the heap
+ * (also fixing windows whose maximum is <= 0), Sum/Mean over leading axes as one GEMM, Tile
+ * through a broadcasting add, and the depthwise backprops and UnsortedSegmentSum through the
+ * cpu kernels; on `cpu`, the two conv backprops through the forward conv. Import the backend's package first.
  * Idempotent; undo with {@link uninstallFastKernels}.
  *
  * @example
