@@ -82,8 +82,8 @@ export const trainSpec: CommandSpec = {
     {
       name: 'arch-options',
       type: 'json',
-      default: { variant: 'modern' },
-      help: 'builder options as JSON, e.g. \'{"depth":20}\' (inputShape and numClasses come from the data)',
+      default: {},
+      help: 'builder options as JSON, e.g. \'{"depth":20}\' (inputShape and numClasses come from the data; lenet5 gets variant modern unless given)',
     },
     {
       name: 'normalize',

@@ -112,7 +112,6 @@ export function architectureOptions(
   opts.numClasses = numClasses;
   opts.outputActivation = 'linear';
   if (o.arch === 'lenet5' && opts.variant === undefined) opts.variant = 'modern';
-  if (o.arch !== 'lenet5') delete opts.variant;
   if (o.batchNorm) {
     if (WITH_BATCH_NORM_OPTION.includes(o.arch)) opts.batchNorm = true;
     else if (!ALWAYS_BATCH_NORM.includes(o.arch)) {

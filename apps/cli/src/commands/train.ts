@@ -190,8 +190,9 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
     const initialized = resume ? 0 : initialize(model, initName, o.seed);
     if (resume) await restoreAllWeights(model, join(dir, 'model'));
     const params = summary(model).totals.params;
+    const { inputShape: _i, numClasses: _n, outputActivation: _a, ...shown } = archOptions;
     log(
-      `model: ${o.arch} ${JSON.stringify(o.archOptions)}, ${params.toLocaleString('en')} parameters${initialized ? `, ${initialized} kernels initialized with ${initName} (seed ${o.seed})` : ''}`,
+      `model: ${o.arch} ${JSON.stringify(shown)}, ${params.toLocaleString('en')} parameters${initialized ? `, ${initialized} kernels initialized with ${initName} (seed ${o.seed})` : ''}`,
     );
 
     const stepsPerEpoch = Math.ceil(trainDs.size / o.batchSize);

@@ -129,7 +129,7 @@ export async function transferCommand(parsed: Parsed, log: (s: string) => void):
         similarity = given === 'similar' || given === 'different' ? given : n;
       } else if (typeof measure === 'function') {
         const sim = measure(source, train, { seed });
-        log(`similarity (linear probes): ${sim.score.toFixed(2)} -> ${sim.verdict}. ${sim.reason}`);
+        log(`similarity (linear probes): ${sim.score.toFixed(2)} -> ${sim.verdict}`);
         similarity = sim;
       } else {
         similarity = 'similar';
