@@ -27,6 +27,8 @@ const state: {
   data?: { train: Dataset; val: Dataset; message: DatasetMessage };
   model?: tfl.LayersModel;
   transferBase?: tfl.LayersModel;
+  /** The current model shares layers with `transferBase`: dropping it must not dispose them. */
+  modelShared?: boolean;
   paused: boolean;
   resume?: () => void;
   stop: boolean;
@@ -110,6 +112,12 @@ export async function evaluateOn(
   return { accuracy: n > 0 ? correct / n : Number.NaN, confusion, misclassified, count: n };
 }
 
+function dropModel() {
+  if (!state.modelShared) state.model?.dispose();
+  state.model = undefined;
+  state.modelShared = false;
+}
+
 function report(context: string, e: unknown) {
   const err = e as Error;
   post({
@@ -167,8 +175,7 @@ async function handle(m: ToWorker) {
       state.paused = false;
       state.stop = false;
       try {
-        state.model?.dispose();
-        state.model = undefined;
+        dropModel();
         post({ type: 'state', state: 'training', step: 0 });
         const deps = { post, control, recordSink, monitor, activationProbe };
         let result: { model: tfl.LayersModel; stopReason?: string };
@@ -181,6 +188,7 @@ async function handle(m: ToWorker) {
           checkInput(state.transferBase, data.message);
           result = await trainTransfer(state.transferBase, data, m.config, deps);
           state.model = result.model;
+          state.modelShared = true;
         }
         state.valSize = m.config.valSize;
         const evaluation = await evaluateOn(result.model, data.val, m.config.valSize);
@@ -218,7 +226,7 @@ async function handle(m: ToWorker) {
       const model = await loadModel(filesHandler(m.files));
       if (state.data) checkInput(model, state.data.message);
       if (state.busy) throw new Error('wait for the training run to end before reloading');
-      state.model?.dispose();
+      dropModel();
       state.model = model;
       if (state.data) {
         const evaluation = await evaluateOn(model, state.data.val, state.valSize);
@@ -228,6 +236,8 @@ async function handle(m: ToWorker) {
     }
     case 'transfer-load': {
       const model = await loadModel(filesHandler(m.files));
+      if (state.modelShared) state.model = undefined; // its layers go with the old base
+      state.modelShared = false;
       state.transferBase?.dispose();
       state.transferBase = model;
       const perClass = state.data

@@ -1,7 +1,15 @@
 // End to end: builds (or reuses) the static site, serves it on 127.0.0.1 and drives Debian's
 // chromium headless (WebGPU through SwiftShader) with playwright-core.
 import { execFileSync } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import {
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  statSync,
+  writeFileSync,
+} from 'node:fs';
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -69,15 +77,16 @@ async function startProbe(page: Page): Promise<void> {
 
 /**
  * The page must stay responsive while the worker trains: 95% of frames within 100 ms and no
- * freeze over 1 s, always; and no main-thread task over 200 ms when the machine is not
- * overloaded. (On a shared 2-core machine at load 13 every task of the page can take ten times
- * its CPU time: there the 200 ms figure is printed, not asserted.)
+ * freeze over 2 s (training on the main thread would freeze it for the whole run: tens of
+ * seconds), always; and no main-thread task over 200 ms when the machine is not overloaded. (On a
+ * shared 2-core machine at load 12 a 20 ms task of the page can take ten times as long: there the
+ * 200 ms figure is printed, not asserted.)
  */
 function expectResponsive(probe: Probe): void {
   const sorted = [...probe.gaps].sort((a, b) => a - b);
   expect(sorted.length).toBeGreaterThan(10);
   expect(sorted[Math.floor(0.95 * (sorted.length - 1))]!).toBeLessThan(100);
-  expect(Math.max(0, ...probe.gaps, ...probe.longTasks)).toBeLessThan(1000);
+  expect(Math.max(0, ...probe.gaps, ...probe.longTasks)).toBeLessThan(2000);
   const load = loadavg()[0]! / cpus().length;
   if (load <= 2) expect(Math.max(0, ...probe.longTasks)).toBeLessThan(200);
   else
@@ -287,6 +296,128 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     expect(await page.isVisible('#banner')).toBe(false);
     await page.close();
   }, 200_000);
+
+  it('trains LeNet-5 and the small ResNet with every regularizer, optimizer and schedule option', async () => {
+    const runs = [
+      'architecture=lenet5&init=glorotUniform&batch-norm=true&dropout=0.3&l2=0.0005&augment=true&patience=1&optimizer=adam&learning-rate=0.001&schedule=one-cycle',
+      'architecture=resnet&init=heNormal&dropout=0.2&optimizer=rmsprop&learning-rate=0.001&schedule=warmup-cosine',
+      'architecture=cnn&init=orthogonal&batch-norm=true&optimizer=nesterov&schedule=step',
+    ];
+    const { page, errors } = await open(
+      'backend=wasm&train-size=8&val-size=8&batch-size=8&epochs=2&every=5',
+    );
+    expect(await page.getAttribute('#backend', 'data-backend')).toBe('wasm');
+    for (const settings of runs) {
+      const t0 = Date.now();
+      await page.evaluate((query) => {
+        for (const id of ['batch-norm', 'augment'])
+          (document.getElementById(id) as HTMLInputElement).checked = false;
+        for (const [k, v] of new URLSearchParams(query)) {
+          const el = document.getElementById(k) as HTMLInputElement;
+          if (el.type === 'checkbox') el.checked = v === 'true';
+          else el.value = v;
+        }
+      }, `dropout=0&l2=0&patience=0&${settings}`);
+      await page.click('#start');
+      await page.waitForSelector('#status[data-state="training"]', { state: 'attached' });
+      await waitDone(page, 120_000);
+      console.log(
+        `[demo] ${settings.split('&')[0]} on wasm: ${((Date.now() - t0) / 1000).toFixed(1)} s`,
+      );
+      // One step per epoch, two epochs (early stopping with patience 1 cannot end it sooner).
+      expect(await page.getAttribute('#chart-loss polyline[data-name="loss"]', 'data-points')).toBe(
+        '2',
+      );
+      const summary = (await page.textContent('#model-summary')) ?? '';
+      if (settings.includes('batch-norm=true')) expect(summary).toMatch(/_bn/);
+      if (settings.includes('dropout=')) expect(summary).toMatch(/dropout/);
+    }
+    expect(errors).toEqual([]);
+    expect(await page.isVisible('#banner')).toBe(false);
+    await page.close();
+  }, 240_000);
+
+  it('stops a run on request, between steps', async () => {
+    const { page } = await open(
+      'backend=cpu&train-size=2000&batch-size=8&epochs=5&every=50&val-size=16',
+    );
+    await page.click('#start');
+    await page.waitForFunction(
+      () => Number(document.querySelector('#status')?.getAttribute('data-step')) >= 2,
+      null,
+      { timeout: 60_000 },
+    );
+    await page.click('#stop');
+    await waitDone(page, 60_000);
+    expect(await page.textContent('#status')).toMatch(/stopped by the user/);
+    expect(Number(await page.getAttribute('#status', 'data-step'))).toBeLessThan(100);
+    await page.close();
+  }, 120_000);
+
+  it('loads a folder of images, one subfolder per class', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'demo-folder-'));
+    const { encodePng } = await import('@trainkit/monitors');
+    for (const [c, shade] of [
+      ['dark', 30],
+      ['light', 220],
+    ] as const) {
+      mkdirSync(join(dir, 'shapes', c), { recursive: true });
+      for (let k = 0; k < 3; k++) {
+        const data = new Uint8Array(10 * 10 * 4).map((_, i) => (i % 4 === 3 ? 255 : shade + k));
+        writeFileSync(
+          join(dir, 'shapes', c, `${k}.png`),
+          encodePng({ width: 10, height: 10, data }),
+        );
+      }
+    }
+    writeFileSync(join(dir, 'shapes', 'notes.txt'), 'not an image');
+    const { page, errors } = await open('backend=cpu');
+    await page.setInputFiles('#image-folder', join(dir, 'shapes'));
+    await page.waitForFunction(
+      () =>
+        /folder \(6 images\)/.test(document.querySelector('#dataset-status')?.textContent ?? '') &&
+        document.querySelector('#dataset-status')?.getAttribute('data-ready') === 'true',
+    );
+    expect(await page.textContent('#dataset-status')).toMatch(/2 classes/);
+    expect(await page.$$eval('#samples figcaption', (c) => c.map((e) => e.textContent))).toEqual([
+      'dark',
+      'light',
+    ]);
+    // The first dark image, scaled to 28x28 grey: every pixel 30.
+    const pixel = await page.$eval(
+      '#samples canvas',
+      (c) => (c as HTMLCanvasElement).getContext('2d')!.getImageData(14, 14, 1, 1).data[0],
+    );
+    expect(pixel).toBe(30);
+    expect(errors).toEqual([]);
+    await page.close();
+  }, 60_000);
+
+  it('falls back to WebGL (or below) when WebGPU is off, and says why', async () => {
+    const plain = await chromium.launch({
+      executablePath: CHROMIUM,
+      headless: true,
+      args: [
+        '--no-sandbox',
+        '--no-first-run',
+        '--disable-background-networking',
+        '--enable-unsafe-swiftshader',
+      ],
+    });
+    try {
+      const page = await plain.newPage();
+      await page.goto(site);
+      await page.waitForSelector('#backend[data-backend]', { timeout: 60_000 });
+      const backend = await page.getAttribute('#backend', 'data-backend');
+      const text = (await page.textContent('#backend')) ?? '';
+      console.log(`[demo] without --enable-unsafe-webgpu: ${text}`);
+      expect(backend).not.toBe('webgpu');
+      expect(['webgl', 'wasm', 'cpu']).toContain(backend);
+      expect(text).toMatch(/not used: webgpu: /);
+    } finally {
+      await plain.close();
+    }
+  }, 60_000);
 
   it('transfer: loads a tiny model, lists its layers and the advice, trains a new head', async () => {
     const files = await tinyModelFiles();
