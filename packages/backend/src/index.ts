@@ -13,6 +13,8 @@ export {
 } from './install-fast-kernels';
 export { callKernel, release } from './kernel-call';
 export { maxPoolGradKernel } from './max-pool-grad';
+export { oneHotKernel } from './one-hot';
+export { reduceKernel } from './reduce-kernel';
 export { type NodeWebGPUInfo, setupNodeWebGPU } from './setup-node-webgpu';
 export { tileKernel } from './tile';
 export { registerFastBackends, useFastBackend } from './use-fast-backend';

@@ -12,6 +12,7 @@ import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuFallbackKernel } from './cpu-fallback';
 import { maxPoolGradKernel } from './max-pool-grad';
+import { oneHotKernel } from './one-hot';
 import { reduceKernel } from './reduce-kernel';
 import { tileKernel } from './tile';
 
@@ -45,6 +46,8 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
     if (maxPoolGrad) list.push(maxPoolGradKernel(backend, maxPoolGrad));
     const tile = original('Tile');
     if (tile) list.push(tileKernel(backend, tile));
+    const oneHot = original('OneHot');
+    if (oneHot) list.push(oneHotKernel(backend, oneHot));
     for (const name of ['Sum', 'Mean'] as const) {
       const reduce = original(name);
       if (reduce) list.push(reduceKernel(name, backend, reduce));
@@ -66,7 +69,7 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
  * 4.22) and Conv2DBackpropInput through XNNPACK's forward conv, BatchMatMul with a
  * transposed operand through an explicit transpose, MaxPoolGrad as one pass over the heap
  * (also fixing windows whose maximum is <= 0), Sum/Mean over leading axes as one GEMM, Tile
- * through a broadcasting add, and the depthwise backprops and UnsortedSegmentSum through the
+ * through a broadcasting add, OneHot honouring its dtype, and the depthwise backprops and UnsortedSegmentSum through the
  * cpu kernels; on `cpu`, the two conv backprops through the forward conv. Import the backend's package first.
  * Idempotent; undo with {@link uninstallFastKernels}.
  *
