@@ -114,12 +114,15 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
   let browser: Browser;
   let server: Awaited<ReturnType<typeof serveStatic>>;
   let site = '';
+  let model: Awaited<ReturnType<typeof tinyModelFiles>>;
 
   beforeAll(async () => {
     ensureBuilt();
     mkdirSync(artifacts, { recursive: true });
     // Served from a sub-folder (/dist/): only relative URLs work there.
-    server = await serveStatic(app);
+    // A pretrained model for the transfer page's URL loader, served beside the site.
+    model = await tinyModelFiles();
+    server = await serveStatic(app, { '/models/tiny/': dirname(model.json) });
     site = `${server.url}dist/`;
     browser = await chromium.launch({
       executablePath: CHROMIUM,
@@ -443,6 +446,14 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     );
     expect(counts).toHaveLength(100); // the new head has the dataset's 10 classes, not the old 5
     expect(await page.locator('#evaluation [data-source="transfer"]').count()).toBe(1);
+    // The same model from a URL (relative to the page here; any http(s) URL works).
+    await page.evaluate(() => {
+      document.querySelector('#transfer-layers')!.innerHTML = '';
+    });
+    await page.fill('#transfer-url', '../models/tiny/model.json');
+    await page.click('#transfer-load-url');
+    await page.waitForSelector('#transfer-layers tr[data-layer]', { state: 'attached' });
+    expect(await page.locator('#transfer-layers tr[data-layer]').count()).toBe(files.layers);
     expect(errors).toEqual([]);
     await page.close();
   }, 150_000);
@@ -462,7 +473,7 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     expect(await page.textContent('#banner')).toMatch(/model\.json is not valid JSON/);
     await page.click('#banner-close');
     // Valid JSON whose weights do not match.
-    const files = await tinyModelFiles();
+    const files = model;
     await page.setInputFiles('#reload-model', [
       { name: 'model.json', mimeType: 'application/json', buffer: readFileSync(files.json) },
       { name: 'weights.bin', mimeType: 'application/octet-stream', buffer: Buffer.alloc(12) },
@@ -488,6 +499,30 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     await page.screenshot({ path: join(artifacts, 'bad-dataset.png'), fullPage: true });
     // The page still works: the embedded dataset is still the one loaded.
     expect(await page.textContent('#dataset-status')).toMatch(/embedded/);
+    // And well-formed IDX files (28x28, gzip or not) replace it.
+    const { gzipSync } = await import('node:zlib');
+    await page.setInputFiles('#idx-files', [
+      {
+        name: 'train-images-idx3-ubyte.gz',
+        mimeType: 'application/gzip',
+        buffer: gzipSync(idxBytes([40, 28, 28], (i) => i % 251)),
+      },
+      {
+        name: 'train-labels-idx1-ubyte',
+        mimeType: 'application/octet-stream',
+        buffer: idxBytes([40], (i) => i % 4),
+      },
+    ]);
+    await page.waitForFunction(
+      () =>
+        /IDX: train-images/.test(document.querySelector('#dataset-status')?.textContent ?? '') &&
+        document.querySelector('#dataset-status')?.getAttribute('data-ready') === 'true',
+    );
+    // No test pair: 15% held out for validation.
+    expect(await page.textContent('#dataset-status')).toMatch(
+      /34 training, 6 validation images, 4 classes/,
+    );
+    expect(await page.locator('#samples canvas').count()).toBe(4);
     await page.close();
   }, 120_000);
 

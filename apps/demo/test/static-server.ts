@@ -14,13 +14,21 @@ const TYPES: Record<string, string> = {
   '.gz': 'application/gzip',
 };
 
+/** Serves `root` at `/`, and each folder of `mounts` at its URL prefix (`{ '/models/': dir }`). */
 export async function serveStatic(
   root: string,
+  mounts: Record<string, string> = {},
 ): Promise<{ url: string; close: () => Promise<void> }> {
   const server: Server = createServer((req, res) => {
-    const path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
-    let file = normalize(join(root, path));
-    if (!file.startsWith(root + sep) && file !== root) {
+    let path = decodeURIComponent((req.url ?? '/').split('?')[0]!);
+    let base = root;
+    const mount = Object.keys(mounts).find((m) => path.startsWith(m));
+    if (mount) {
+      base = mounts[mount]!;
+      path = path.slice(mount.length - 1);
+    }
+    let file = normalize(join(base, path));
+    if (!file.startsWith(base + sep) && file !== base) {
       res.writeHead(403).end();
       return;
     }
