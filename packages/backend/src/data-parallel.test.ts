@@ -79,6 +79,13 @@ describe('createDataParallelTrainer (worker_threads, wasm)', () => {
     const refOpt = tf.train.momentum(0.1, 0.9);
     try {
       for (let step = 0; step < 4; step++) {
+        if (step === 2) {
+          // Weights changed from outside between steps must reach every replica.
+          const halved = model.getWeights().map((w) => tf.mul(w, 0.5));
+          model.setWeights(halved);
+          reference.setWeights(halved);
+          tf.dispose(halved);
+        }
         // 7 examples over 3 replicas: uneven shards of 3, 2 and 2.
         const { x, y } = batch(step, 7, [9, 9, 2]);
         const got = trainer.step(x, y);

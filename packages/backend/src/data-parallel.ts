@@ -201,7 +201,6 @@ export async function createDataParallelTrainer(
     });
   }
   for (const t of threads) t.removeAllListeners();
-  packInto(vars, weights);
 
   let seq = 0;
   let disposed = false;
@@ -262,6 +261,9 @@ export async function createDataParallelTrainer(
       control[SHARD_SIZE(i)] = sizes[i + 1] as number;
       offset += sizes[i + 1] as number;
     }
+    // Shared at the start of each step, so changes made to the main model between steps
+    // (setWeights, a checkpoint, another optimizer) reach every replica.
+    packInto(vars, weights);
     control[CMD] = CMD_STEP;
     seq += 1;
     Atomics.store(control, SEQ, seq);
@@ -307,7 +309,6 @@ export async function createDataParallelTrainer(
       loss += (sizes[i + 1] as number) * ((outs[i] as Float32Array)[weightsTotal] as number);
     }
     tf.dispose([mine.value, ...Object.values(mine.grads)]);
-    packInto(vars, weights);
     return loss / n;
   };
 
