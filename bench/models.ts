@@ -77,7 +77,11 @@ export function forwardMacs(model: tfl.LayersModel): number {
 
 export const trainingFlopsPerImage = (model: tfl.LayersModel) => 6 * forwardMacs(model);
 
-/** One SGD step of softmax cross-entropy on (x, y) via optimizer.minimize; returns the loss. */
+/**
+ * One SGD step of softmax cross-entropy on (x, y) via optimizer.minimize; returns the loss.
+ * `training: true`: batch norm normalizes with the batch's statistics and updates its moving
+ * ones, as PyTorch's model.train() does (without it tfjs-layers runs BN in inference mode).
+ */
 export function sgdStep(
   model: tfl.LayersModel,
   optimizer: tf.Optimizer,
@@ -87,7 +91,11 @@ export function sgdStep(
   return tf.tidy(
     () =>
       optimizer.minimize(
-        () => tf.losses.softmaxCrossEntropy(y, model.apply(x) as tf.Tensor) as tf.Scalar,
+        () =>
+          tf.losses.softmaxCrossEntropy(
+            y,
+            model.apply(x, { training: true }) as tf.Tensor,
+          ) as tf.Scalar,
         true,
       ) as tf.Scalar,
   );

@@ -9,10 +9,14 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { installFastKernels } from '@trainkit/backend';
+import { createDataParallelTrainer, type DataParallelTrainer } from '@trainkit/backend/node';
 import { lenet5, sgdStep, smallResNet, trainingFlopsPerImage } from './models';
 
 const BATCH = 64;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
+// Engines of the data-parallel row (main thread + workers); 2 = this machine's cores.
+const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 2);
+const DP = `wasm + trainkit, ${REPLICAS} replicas`;
 const here = new URL('.', import.meta.url).pathname;
 type ModelName = 'lenet' | 'resnet';
 const builders: Record<ModelName, () => tfl.LayersModel> = { lenet: lenet5, resnet: smallResNet };
@@ -50,6 +54,49 @@ async function timeSteps(backend: string, r: Runner, steps: number): Promise<num
     times.push(performance.now() - t0);
   }
   return times;
+}
+
+// Data parallel: the same model and batch, split over REPLICAS engines (worker_threads).
+async function makeParallel(name: ModelName, r: Runner): Promise<DataParallelTrainer> {
+  await tf.setBackend('wasm');
+  return createDataParallelTrainer({
+    model: r.model,
+    replica: { module: `${here}models.ts`, export: name === 'lenet' ? 'lenet5' : 'smallResNet' },
+    loss: 'softmaxCrossEntropy',
+    optimizer: r.opt,
+    batchSize: BATCH,
+    replicas: REPLICAS,
+  });
+}
+function timeParallel(t: DataParallelTrainer, r: Runner, steps: number): number[] {
+  const times: number[] = [];
+  for (let i = 0; i < steps; i++) {
+    const t0 = performance.now();
+    t.step(r.x, r.y); // returns the loss as a number: read back like the rows above
+    times.push(performance.now() - t0);
+  }
+  return times;
+}
+
+// The issue's "no tensor leaks over 1,000 steps", on the fast backend: LeNet-5 at batch 16,
+// one engine and data-parallel (BENCH_LEAK_STEPS=n, 0 skips).
+function leakCheck(t: DataParallelTrainer, r: Runner): string {
+  const steps = Number(process.env.BENCH_LEAK_STEPS ?? 1000);
+  if (steps === 0) return 'leak check skipped (BENCH_LEAK_STEPS=0)';
+  const x = tf.slice(r.x, 0, 16);
+  const y = tf.slice(r.y, 0, 16);
+  const counts = () =>
+    `${tf.memory().numTensors} tensors, ${tf.engine().backend.numDataIds()} wasm buffers`;
+  const step = (i: number) => {
+    if (i % 2) t.step(x, y);
+    else tf.dispose(sgdStep(r.model, r.opt, x, y));
+  };
+  for (let i = 0; i < 4; i++) step(i); // optimizer state and caches exist from here on
+  const before = counts();
+  for (let i = 0; i < steps; i++) step(i);
+  const after = counts();
+  tf.dispose([x, y]);
+  return `leak check, ${steps} LeNet-5 steps at batch 16 (one engine and ${REPLICAS} replicas alternating): ${before} before -> ${after} after${before === after ? ' (no leak)' : ' (LEAK)'}`;
 }
 
 // ---------------------------------------------------------------- PyTorch
@@ -158,6 +205,16 @@ async function main() {
   };
   await timeSteps('wasm', wasm.lenet, 5); // warm-up (XNNPACK operators, heap growth)
   await timeSteps('wasm', wasm.resnet, 2);
+  const dpRunners: Record<ModelName, Runner> = {
+    lenet: await makeRunner('wasm', 'lenet'),
+    resnet: await makeRunner('wasm', 'resnet'),
+  };
+  const parallel: Record<ModelName, DataParallelTrainer> = {
+    lenet: await makeParallel('lenet', dpRunners.lenet),
+    resnet: await makeParallel('resnet', dpRunners.resnet),
+  };
+  timeParallel(parallel.lenet, dpRunners.lenet, 5);
+  timeParallel(parallel.resnet, dpRunners.resnet, 2);
   if (typeof torch !== 'string') {
     await torch.run('lenet', 10);
     await torch.run('resnet', 3);
@@ -175,11 +232,16 @@ async function main() {
       row('wasm + trainkit', name).times.push(
         ...(await timeSteps('wasm', wasm[name], steps[name])),
       );
+      await tf.setBackend('wasm');
+      row(DP, name).times.push(...timeParallel(parallel[name], dpRunners[name], steps[name]));
       if (typeof torch1 !== 'string') {
         row('PyTorch, 1 thread', name).times.push(...(await torch1.run(name, steps[name])));
       }
     }
   }
+  const leaks = leakCheck(parallel.lenet, dpRunners.lenet);
+  await parallel.lenet.dispose();
+  await parallel.resnet.dispose();
   if (typeof torch1 !== 'string') torch1.close();
   if (typeof torch !== 'string') torch.close();
   else
@@ -187,9 +249,11 @@ async function main() {
       row('PyTorch', name).note = `skipped: ${torch}`;
 
   printTable();
+  printHeadline();
   console.log(
     `live tfjs tensors before -> after the timed steps: ${live} -> ${tf.memory().numTensors}`,
   );
+  console.log(leaks);
   // The other hot paths, each measured against its own baseline in this run
   // (BENCH_ONLY_TRAINING=1 skips them).
   if (process.env.BENCH_ONLY_TRAINING === undefined) {
@@ -198,6 +262,26 @@ async function main() {
       console.log(`\n--- ${file}`);
       const mod = (await import(`${here}${file}`)) as { main?: () => Promise<unknown> };
       await mod.main?.();
+    }
+  }
+}
+
+// The issue's goal in one block: step time / PyTorch's (2 threads), same run; <= 3x, stretch 1.5x.
+function printHeadline() {
+  const ms = (variant: string, m: ModelName) => {
+    const r = rows.find((x) => x.variant === variant && x.model === m);
+    return r && r.times.length > 0 ? median(r.times) : undefined;
+  };
+  console.log(
+    'HEADLINE: median step time / PyTorch 2 threads (same run; goal <= 3x, stretch 1.5x)',
+  );
+  for (const m of ['lenet', 'resnet'] as const) {
+    const ref = ms('PyTorch', m);
+    for (const variant of ['wasm + trainkit', DP]) {
+      const t = ms(variant, m);
+      const ratio = t === undefined || ref === undefined ? 'n/a' : `${(t / ref).toFixed(2)}x`;
+      const label = (m === 'lenet' ? 'LeNet-5' : 'small ResNet').padEnd(13);
+      console.log(`  ${label} ${variant.padEnd(30)} ${ratio}`);
     }
   }
 }
