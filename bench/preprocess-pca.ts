@@ -5,10 +5,14 @@
  *
  * Data: Fashion-MNIST train (60,000 x 784) and the CIFAR-10 subset train batch (10,000 x 3,072)
  * from ../shared/data, pixels / 255 as float32; scikit-learn (Debian python3-sklearn) gets the same
- * bytes. trainkit runs on the tfjs wasm backend, streaming the fit in batches of 10,000 rows.
- * trainkit's exact solver runs where p <= 1,000 (a float64 JS eigendecomposition of the 3,072 x
- * 3,072 covariance takes minutes); `PREPROCESS_BENCH_EXACT=1` forces it, `=0` skips it;
- * `PREPROCESS_BENCH_DATA=fashion` or `=cifar` runs one data set.
+ * bytes. Both fit in one shot on the whole array, as scikit-learn does. trainkit runs on the tfjs
+ * wasm backend with its large products on worker threads (`useWorkerThreads`, one per core; the
+ * workers start before the first timed round, as numpy's BLAS threads do);
+ * `PREPROCESS_BENCH_THREADS=0` keeps everything on the main thread. Rounds alternate scikit-learn
+ * and trainkit (`PREPROCESS_BENCH_ROUNDS`, default 3) and the medians are compared; the exact
+ * solvers run once each where p <= 1,000 (`PREPROCESS_BENCH_EXACT=1` forces them, `=0` skips).
+ * `PREPROCESS_BENCH_DATA=fashion` or `=cifar` runs one data set. Agreement with scikit-learn is
+ * printed as the largest relative difference of the 50 explained variances.
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
@@ -19,6 +23,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { sharedDir } from '@trainkit/core/test';
 import { PCA, type PCASolver } from '@trainkit/preprocess';
+import { useWorkerThreads } from '@trainkit/preprocess/node';
 
 interface Dataset {
   name: string;
@@ -50,24 +55,27 @@ function cifarSubset(): Dataset | undefined {
   return { name: 'CIFAR-10 subset 10000x3072', n, p, x };
 }
 
-function trainkit(d: Dataset, solver: PCASolver): { seconds: number; fitted: string } {
-  const batch = 10_000;
+interface Timed {
+  seconds: number;
+  fitted: string;
+  explainedVariance: Float64Array;
+}
+
+function trainkit(d: Dataset, solver: PCASolver): Timed {
+  const x = tf.tensor2d(d.x, [d.n, d.p]);
   const t0 = performance.now();
-  const pca = new PCA({ nComponents: 50, whiten: true, solver });
+  const pca = new PCA({ nComponents: 50, whiten: true, solver }).fit(x);
+  const batch = 10_000;
   for (let a = 0; a < d.n; a += batch) {
     const rows = Math.min(batch, d.n - a);
-    const xb = tf.tensor2d(d.x.subarray(a * d.p, (a + rows) * d.p), [rows, d.p]);
-    pca.partialFit(xb);
-    xb.dispose();
-  }
-  for (let a = 0; a < d.n; a += batch) {
-    const rows = Math.min(batch, d.n - a);
-    const xb = tf.tensor2d(d.x.subarray(a * d.p, (a + rows) * d.p), [rows, d.p]);
+    const xb = tf.slice(x, [a, 0], [rows, d.p]);
     const z = pca.transform(xb);
     z.dataSync();
     tf.dispose([xb, z]);
   }
-  return { seconds: (performance.now() - t0) / 1000, fitted: pca.fittedSolver };
+  const seconds = (performance.now() - t0) / 1000;
+  x.dispose();
+  return { seconds, fitted: pca.fittedSolver, explainedVariance: pca.explainedVariance };
 }
 
 const SKLEARN = `
@@ -75,37 +83,45 @@ import sys, time, json, numpy as np
 from sklearn.decomposition import PCA
 n, p = int(sys.argv[2]), int(sys.argv[3])
 x = np.fromfile(sys.argv[1], dtype=np.float32).reshape(n, p)
-out = {}
-for solver in ['randomized', 'full']:
-    t0 = time.perf_counter()
-    pca = PCA(n_components=50, whiten=True, svd_solver=solver, random_state=0).fit(x)
-    pca.transform(x)
-    out[solver] = time.perf_counter() - t0
-print(json.dumps(out))
+t0 = time.perf_counter()
+pca = PCA(n_components=50, whiten=True, svd_solver=sys.argv[4], random_state=0).fit(x)
+pca.transform(x)
+print(json.dumps({'seconds': time.perf_counter() - t0, 'ev': pca.explained_variance_.tolist()}))
 `;
 
-function sklearn(d: Dataset): Record<'randomized' | 'full', number> | undefined {
-  const file = join(tmpdir(), `trainkit-pca-bench-${process.pid}.f32`);
-  writeFileSync(file, d.x);
-  try {
-    const r = spawnSync('/usr/bin/python3', ['-c', SKLEARN, file, String(d.n), String(d.p)], {
-      encoding: 'utf8',
-    });
-    if (r.status !== 0) {
-      console.warn(`scikit-learn run failed: ${r.stderr || r.error}`);
-      return undefined;
-    }
-    return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}');
-  } finally {
-    rmSync(file, { force: true });
+function sklearn(file: string, d: Dataset, solver: 'randomized' | 'full') {
+  const r = spawnSync('/usr/bin/python3', ['-c', SKLEARN, file, String(d.n), String(d.p), solver], {
+    encoding: 'utf8',
+    env: { ...process.env, OMP_PROC_BIND: 'true', OMP_PLACES: 'cores' },
+  });
+  if (r.status !== 0) {
+    console.warn(`scikit-learn run failed: ${r.stderr || r.error}`);
+    return undefined;
   }
+  return JSON.parse(r.stdout.trim().split('\n').pop() ?? '{}') as { seconds: number; ev: number[] };
+}
+
+const median = (v: number[]) => [...v].sort((a, b) => a - b)[Math.floor((v.length - 1) / 2)]!;
+const fmt = (s: number) => `${s.toFixed(2)} s`;
+
+/** Largest relative difference between two explained-variance lists. */
+function agreement(ours: Float64Array, ref: number[]): string {
+  let worst = 0;
+  for (let i = 0; i < ref.length; i++)
+    worst = Math.max(worst, Math.abs(ours[i]! - ref[i]!) / ref[i]!);
+  return worst.toExponential(1);
 }
 
 export async function main(): Promise<void> {
   await tf.setBackend('wasm');
   await tf.ready();
+  const threads = process.env.PREPROCESS_BENCH_THREADS === '0' ? undefined : useWorkerThreads();
+  const rounds = Number(process.env.PREPROCESS_BENCH_ROUNDS ?? 3);
   const exactEnv = process.env.PREPROCESS_BENCH_EXACT;
-  console.log(`PCA(50, whiten) fit + transform; trainkit on tfjs ${tf.getBackend()}`);
+  console.log(
+    `PCA(50, whiten) fit + transform; trainkit on tfjs ${tf.getBackend()}` +
+      (threads ? ` + ${threads.threads} worker threads` : ', main thread only'),
+  );
   const only = process.env.PREPROCESS_BENCH_DATA;
   const loaders = [fashionMnist, cifarSubset].filter(
     (l) => only === undefined || l.name.toLowerCase().startsWith(only.toLowerCase()),
@@ -116,27 +132,56 @@ export async function main(): Promise<void> {
       console.log(`skipped ${load.name}: ../shared/data is absent`);
       continue;
     }
-    const sk = sklearn(d);
-    const auto = trainkit(d, 'auto');
-    const fmt = (s: number) => `${s.toFixed(2)} s`;
-    console.log(`\n${d.name}`);
-    console.log(
-      `  scikit-learn randomized ${sk ? fmt(sk.randomized) : 'n/a'}, full ${sk ? fmt(sk.full) : 'n/a'}`,
-    );
-    console.log(
-      `  trainkit auto (${auto.fitted}) ${fmt(auto.seconds)}` +
-        (sk ? `  ratio vs sklearn randomized ${(auto.seconds / sk.randomized).toFixed(2)}x` : ''),
-    );
-    if (exactEnv === '1' || (exactEnv !== '0' && d.p <= 1000)) {
-      const full = trainkit(d, 'full');
+    const file = join(tmpdir(), `trainkit-pca-bench-${process.pid}.f32`);
+    writeFileSync(file, d.x);
+    try {
+      console.log(`\n${d.name}`);
+      // Warm-up (worker start, wasm compile), not timed: a small fit of the same width.
+      const warm = tf.randomUniform([600, d.p]);
+      new PCA({ nComponents: 2, solver: 'randomized' }).fit(warm);
+      warm.dispose();
+      const sk: number[] = [];
+      const tk: number[] = [];
+      let last: Timed | undefined;
+      let ref: number[] | undefined;
+      for (let r = 0; r < rounds; r++) {
+        const s = sklearn(file, d, 'randomized');
+        if (s) {
+          sk.push(s.seconds);
+          ref = s.ev;
+        }
+        last = trainkit(d, 'auto');
+        tk.push(last.seconds);
+        console.log(
+          `  round ${r + 1}: scikit-learn randomized ${s ? fmt(s.seconds) : 'n/a'}, trainkit auto (${last.fitted}) ${fmt(last.seconds)}` +
+            (s ? `  ratio ${(last.seconds / s.seconds).toFixed(2)}x` : ''),
+        );
+      }
       console.log(
-        `  trainkit full ${fmt(full.seconds)}` +
-          (sk ? `  ratio vs sklearn full ${(full.seconds / sk.full).toFixed(2)}x` : ''),
+        `  median: scikit-learn randomized ${sk.length ? fmt(median(sk)) : 'n/a'}, trainkit ${fmt(median(tk))}` +
+          (sk.length ? `  ratio ${(median(tk) / median(sk)).toFixed(2)}x` : '') +
+          (ref && last
+            ? `  explained variance vs scikit-learn: max rel diff ${agreement(last.explainedVariance, ref)}`
+            : ''),
       );
-    } else {
-      console.log('  trainkit full skipped (p > 1000; PREPROCESS_BENCH_EXACT=1 runs it)');
+      if (exactEnv === '1' || (exactEnv !== '0' && d.p <= 1000)) {
+        const s = sklearn(file, d, 'full');
+        const full = trainkit(d, 'full');
+        console.log(
+          `  exact: scikit-learn full ${s ? fmt(s.seconds) : 'n/a'}, trainkit full ${fmt(full.seconds)}` +
+            (s ? `  ratio ${(full.seconds / s.seconds).toFixed(2)}x` : '') +
+            (s
+              ? `  explained variance max rel diff ${agreement(full.explainedVariance, s.ev)}`
+              : ''),
+        );
+      } else {
+        console.log('  exact solvers skipped (p > 1000; PREPROCESS_BENCH_EXACT=1 runs them)');
+      }
+    } finally {
+      rmSync(file, { force: true });
     }
   }
+  await threads?.close();
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {

@@ -1,12 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Serialized, StateError, type Transform } from '@trainkit/core';
-import { backendRows, type CenteredRows, rowsEngine } from './centered-rows';
+import { type CenteredRows, rowsEngine } from './centered-rows';
 import { assertTensor, notFitted } from './input';
 import { assertFiniteStats, assertSampleShape, layoutOf } from './layout';
 import { CovarianceMoments, columnMoments } from './moments';
-
-/** Below this many values a one-shot fit stays on the backend (worker start-up would not pay). */
-const ENGINE_MIN_VALUES = 1 << 18;
 
 /** A fitted linear map `z = (x - mean) W` with its inverse `x = z V + mean`, all float64. */
 export interface LinearMap {
@@ -63,8 +60,7 @@ export abstract class CovarianceTransform implements Transform {
     const raw = t.dataSync();
     const data = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
     const { mean, m2 } = columnMoments('x', data, n, p);
-    const engine = n * p >= ENGINE_MIN_VALUES ? rowsEngine() : backendRows;
-    const rows = engine(data, n, p, mean);
+    const rows = rowsEngine()(data, n, p, mean);
     try {
       this.sampleShape = t.shape.slice(1);
       const direct = this.solveFromRows(rows, mean, m2);

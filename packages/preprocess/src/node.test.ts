@@ -1,0 +1,69 @@
+import * as tf from '@tensorflow/tfjs-core';
+import { expectNoLeaks } from '@trainkit/core/test';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { expectClose, fixture } from '../test/helpers';
+import { useWorkerThreads, type WorkerThreads } from './node';
+import { PCA } from './pca';
+import { Whiten } from './whiten';
+
+interface Case {
+  components: number[][];
+  explainedVariance: number[];
+}
+const F = fixture<{ x: number[][]; xAuto: number[][]; cases: Record<string, Case> }>('pca.json');
+
+/** |cos| between our component i and the reference's (sign-free agreement). */
+function alignment(ours: number[][], ref: number[][]): number[] {
+  return ours.map((row, i) => {
+    let dot = 0;
+    for (let j = 0; j < row.length; j++) dot += row[j]! * ref[i]![j]!;
+    return Math.abs(dot);
+  });
+}
+
+describe('useWorkerThreads (one-shot fits on two worker threads, wasm in each)', () => {
+  let workers: WorkerThreads;
+  beforeAll(() => {
+    workers = useWorkerThreads({ threads: 2, minValues: 0 });
+  });
+  afterAll(async () => {
+    await workers.close();
+  });
+
+  it("randomized PCA on the data (sketch 'data') matches scikit-learn on 520 x 12", () => {
+    const x = tf.tensor2d(F.xAuto);
+    const pca = new PCA({ nComponents: 3, sketch: 'data' }).fit(x);
+    const ref = F.cases.auto520!;
+    expectClose(pca.explainedVariance, ref.explainedVariance);
+    for (const c of alignment(pca.components, ref.components)) expect(c).toBeGreaterThan(1 - 1e-6);
+    x.dispose();
+  });
+
+  it('the covariance path (full solver, Whiten) equals the single-thread backend result', async () => {
+    const x = tf.tensor2d(F.xAuto);
+    const full = new PCA({ nComponents: 3, solver: 'full' }).fit(x);
+    const w = new Whiten({ method: 'zca', epsilon: 0.1 }).fit(x);
+    const fullEV = full.explainedVariance;
+    const wm = w.matrix;
+    await workers.close();
+    const full1 = new PCA({ nComponents: 3, solver: 'full' }).fit(x);
+    const w1 = new Whiten({ method: 'zca', epsilon: 0.1 }).fit(x);
+    expectClose(fullEV, full1.explainedVariance, 1e-5);
+    expectClose(wm, w1.matrix, 1e-4);
+    workers = useWorkerThreads({ threads: 2, minValues: 0 });
+    x.dispose();
+  });
+
+  it('leaks no tensor on the calling thread', async () => {
+    const x = tf.tensor2d(F.xAuto);
+    await expectNoLeaks(() => {
+      new PCA({ nComponents: 3, sketch: 'data' }).fit(x);
+      new PCA({ nComponents: 3, sketch: 'covariance' }).fit(x);
+    });
+    x.dispose();
+  });
+
+  it('rejects bad options with typed errors', () => {
+    expect(() => useWorkerThreads({ threads: 0 })).toThrow(/threads/);
+  });
+});
