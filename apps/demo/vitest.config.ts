@@ -1,12 +1,17 @@
 import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared';
 
-// End-to-end tests: Node drives Debian's chromium (playwright-core) against the built site.
-export default defineConfig({
-  test: {
-    include: ['test/**/*.test.ts'],
-    environment: 'node',
-    testTimeout: 120_000,
-    hookTimeout: 180_000,
-    fileParallelism: false,
-  },
-});
+// Unit tests of the worker's pieces (src/*.test.ts, tfjs cpu in Node) and the end-to-end tests
+// (test/*.test.ts: Node drives Debian's chromium with playwright-core against the built site).
+export default defineConfig(
+  sourceConditions({
+    test: {
+      include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+      environment: 'node',
+      setupFiles: ['@trainkit/core/test/setup'],
+      testTimeout: 120_000,
+      hookTimeout: 180_000,
+      fileParallelism: false,
+    },
+  }),
+);

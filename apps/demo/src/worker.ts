@@ -1,6 +1,5 @@
 // The training worker: owns tfjs, the model and the data; trains with @trainkit/train and posts
 // @trainkit/monitors records to the page, which only draws. Start / pause / resume / stop.
-import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { registerArchitectureLayers } from '@trainkit/architectures';
 import { registerBatchNormalization } from '@trainkit/batchnorm';
@@ -9,9 +8,10 @@ import { Dataset, pixelNormalization } from '@trainkit/data';
 import { activationProbe, type MonitorRecord, monitor } from '@trainkit/monitors';
 import { registerSeededDropout } from '@trainkit/regularizers';
 import { listLayers, loadModel, recommendStrategy } from '@trainkit/transfer';
+import { evaluateOn } from './evaluate';
 import { captureModel, filesHandler } from './model-files';
 import { buildModel } from './models';
-import type { DatasetMessage, Evaluation, FromWorker, ToWorker } from './protocol';
+import type { DatasetMessage, FromWorker, ToWorker } from './protocol';
 import { pickBackend } from './worker-backend';
 import { trainModel, trainTransfer } from './worker-train';
 
@@ -76,40 +76,6 @@ function prepare(message: DatasetMessage) {
   }
   const unit = pixelNormalization({ mode: 'unit' });
   return { train: train.normalize(unit), val: val.normalize(unit) };
-}
-
-/** Validation accuracy, confusion matrix and misclassified examples of `model` (logits). */
-export async function evaluateOn(
-  model: tfl.LayersModel,
-  val: Dataset,
-  limit: number,
-): Promise<Evaluation> {
-  const n = Math.min(limit, val.size);
-  const part = val.subset(Array.from({ length: n }, (_, i) => i));
-  const k = val.numClasses;
-  const confusion = Array.from({ length: k }, () => new Array<number>(k).fill(0));
-  const predicted = new Int32Array(n);
-  let offset = 0;
-  for await (const { x } of part.batches(64)) {
-    const p = tf.tidy(() => tf.argMax(model.predict(x) as tf.Tensor, -1));
-    predicted.set(await p.data(), offset);
-    offset += x.shape[0]!;
-    p.dispose();
-  }
-  const misclassified: Evaluation['misclassified'] = [];
-  let correct = 0;
-  for (let i = 0; i < n; i++) {
-    const label = part.y[i]!;
-    const pred = predicted[i]!;
-    if (label < k && pred < k) confusion[label]![pred]! += 1;
-    if (label === pred) correct++;
-    else if (misclassified.length < 16) {
-      const e = part.exampleSize;
-      const pixels = Array.from(part.x.subarray(i * e, (i + 1) * e), (v) => Math.round(v * 255));
-      misclassified.push({ index: i, label, predicted: pred, pixels });
-    }
-  }
-  return { accuracy: n > 0 ? correct / n : Number.NaN, confusion, misclassified, count: n };
 }
 
 function dropModel() {
