@@ -155,7 +155,7 @@ export async function benchCommand(parsed: Parsed, log: (s: string) => void): Pr
     for (const name of names) {
       const label = MODELS[name]!.label;
       // The ResNet step is ~40x LeNet's: fewer of its steps keep the default run to seconds.
-      const n = name === 'resnet' && !parsed.explicit.has('steps') ? Math.min(steps, 2) : steps;
+      const n = name === 'resnet' && !parsed.explicit.has('steps') ? 1 : steps;
       const ms = median(await timeTfjs(name, n, batch));
       const line = `${label}: tfjs ${backend.name} ${ms.toFixed(1)} ms/step, ${((batch * 1000) / ms).toFixed(0)} images/s`;
       if (typeof torch !== 'string') {

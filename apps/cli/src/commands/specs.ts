@@ -169,7 +169,7 @@ export const trainSpec: CommandSpec = {
       name: 'epochs',
       type: 'int',
       min: 1,
-      default: 5,
+      default: 6,
       help: 'epochs in total (a resumed run counts those done)',
     },
     { name: 'batch-size', type: 'int', min: 1, default: 32, help: 'batch size' },
@@ -305,7 +305,7 @@ export const benchSpec: CommandSpec = {
       name: 'steps',
       type: 'int',
       min: 1,
-      help: 'timed steps per model after one warm-up step (default 5; 2 for the ResNet unless given)',
+      help: 'timed steps per model after one warm-up step (default 5; 1 for the ResNet unless given)',
     },
     { name: 'batch-size', type: 'int', min: 1, default: 64, help: 'batch size' },
     {
