@@ -11,6 +11,7 @@ import type { CenteredRows } from './centered-rows';
 import { CovarianceTransform, type LinearMap } from './covariance-transform';
 import { type EigenPairs, randomizedEigen, randomizedEigenOf, symmetricEigen } from './linalg';
 import type { CovarianceMoments } from './moments';
+import { topSymmetricEigen } from './tridiagonal';
 
 export type PCASolver = 'auto' | 'full' | 'randomized';
 export type PCASketch = 'auto' | 'data' | 'covariance';
@@ -25,7 +26,9 @@ export interface PCAOptions {
   /** Divide each projected coordinate by its standard deviation (unit variance out). Default `false`. */
   whiten?: boolean;
   /**
-   * `'full'`: eigendecomposition of the covariance in float64; `'randomized'`: Halko et al. 2011;
+   * `'full'`: eigendecomposition of the covariance in float64 (for a count `k <= p / 2`, only the
+   * top k eigenpairs: Householder tridiagonalisation, bisection, inverse iteration);
+   * `'randomized'`: Halko et al. 2011;
    * `'auto'` (default): scikit-learn's rule — randomized when `max(nSamples, nFeatures) > 500`
    * and `1 <= nComponents < 0.8 * min(nSamples, nFeatures)`, otherwise full.
    */
@@ -241,6 +244,10 @@ export class PCA extends CovarianceTransform {
           multiply,
         }),
       );
+    } else if (kOpt !== undefined && kOpt >= 1 && kOpt <= p / 2) {
+      // A few exact components: tridiagonalise, then only k eigenpairs (no p x p rotations).
+      k = kOpt;
+      pairs = topSymmetricEigen(cov, p, k);
     } else {
       pairs = symmetricEigen(cov, p);
       if (kOpt === undefined) k = kMax;

@@ -1,0 +1,91 @@
+import { Rng } from '@trainkit/core';
+import { describe, expect, it } from 'vitest';
+import { expectClose } from '../test/helpers';
+import { symmetricEigen } from './linalg';
+import { topSymmetricEigen } from './tridiagonal';
+
+/** A = Q diag(lambda) Q^T with Q a random orthogonal matrix (Gram-Schmidt), row-major. */
+function withSpectrum(lambda: number[], seed: number): { a: Float64Array; q: number[][] } {
+  const p = lambda.length;
+  const rng = new Rng(seed);
+  const q: number[][] = [];
+  for (let i = 0; i < p; i++) {
+    const v = Array.from({ length: p }, () => rng.normal());
+    for (const u of q) {
+      const d = v.reduce((s, x, j) => s + x * u[j]!, 0);
+      for (let j = 0; j < p; j++) v[j] = v[j]! - d * u[j]!;
+    }
+    const n = Math.hypot(...v);
+    q.push(v.map((x) => x / n));
+  }
+  const a = new Float64Array(p * p);
+  for (let k = 0; k < p; k++)
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < p; j++) a[i * p + j] = a[i * p + j]! + lambda[k]! * q[k]![i]! * q[k]![j]!;
+  return { a, q };
+}
+
+/** max |A v - lambda v| over the pairs, and max |v_i . v_j - delta_ij|. */
+function residuals(a: Float64Array, p: number, values: Float64Array, vectors: Float64Array) {
+  let res = 0;
+  let orth = 0;
+  const k = values.length;
+  for (let r = 0; r < k; r++) {
+    for (let i = 0; i < p; i++) {
+      let s = 0;
+      for (let j = 0; j < p; j++) s += a[i * p + j]! * vectors[r * p + j]!;
+      res = Math.max(res, Math.abs(s - values[r]! * vectors[r * p + i]!));
+    }
+    for (let c = 0; c <= r; c++) {
+      let dot = 0;
+      for (let i = 0; i < p; i++) dot += vectors[r * p + i]! * vectors[c * p + i]!;
+      orth = Math.max(orth, Math.abs(dot - (r === c ? 1 : 0)));
+    }
+  }
+  return { res, orth };
+}
+
+describe('topSymmetricEigen (Householder + bisection + inverse iteration)', () => {
+  it('[[2, 1], [1, 2]]: 3 with (1, 1)/sqrt2, then 1 with (1, -1)/sqrt2', () => {
+    const { values, vectors } = topSymmetricEigen(Float64Array.from([2, 1, 1, 2]), 2, 2);
+    expectClose(values, [3, 1], 1e-12);
+    const r = Math.SQRT1_2;
+    expectClose(vectors, [r, r, r, -r], 1e-12);
+  });
+
+  it('recovers a known spectrum and its eigenvectors (p = 40, top 6)', () => {
+    const lambda = Array.from({ length: 40 }, (_, i) => 100 * 0.7 ** i);
+    const { a, q } = withSpectrum(lambda, 5);
+    const { values, vectors } = topSymmetricEigen(a, 40, 6);
+    expectClose(values, lambda.slice(0, 6), 1e-12);
+    for (let k = 0; k < 6; k++) {
+      const dot = q[k]!.reduce((s, x, j) => s + x * vectors[k * 40 + j]!, 0);
+      expect(Math.abs(dot)).toBeGreaterThan(1 - 1e-12);
+    }
+  });
+
+  it('repeated and clustered eigenvalues still give orthonormal eigenvectors', () => {
+    const lambda = [5, 5, 5, 3, 3 + 1e-13, 2, 1, 1, 0.5, 0.1, 0, 0];
+    const { a } = withSpectrum(lambda, 9);
+    const { values, vectors } = topSymmetricEigen(a, 12, 8);
+    expectClose(values, lambda.slice(0, 8), 1e-12);
+    const { res, orth } = residuals(a, 12, values, vectors);
+    expect(res).toBeLessThan(1e-12);
+    expect(orth).toBeLessThan(1e-12);
+  });
+
+  it('agrees with ml-matrix (JAMA tred2 + tql2) on a random covariance, p = 70, top 10', () => {
+    const rng = new Rng(2);
+    const p = 70;
+    const n = 90;
+    const x = Array.from({ length: n * p }, () => rng.normal());
+    const a = new Float64Array(p * p);
+    for (let r = 0; r < n; r++)
+      for (let i = 0; i < p; i++)
+        for (let j = 0; j < p; j++) a[i * p + j] = a[i * p + j]! + x[r * p + i]! * x[r * p + j]!;
+    const ours = topSymmetricEigen(a, p, 10);
+    const ref = symmetricEigen(a, p);
+    expectClose(ours.values, ref.values.slice(0, 10), 1e-11);
+    expectClose(ours.vectors, ref.vectors.slice(0, 10 * p), 1e-8);
+  });
+});
