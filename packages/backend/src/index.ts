@@ -3,6 +3,7 @@ export { batchMatMulKernel } from './batch-mat-mul';
 export { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 export { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 export { cpuFallbackKernel } from './cpu-fallback';
+export { castKernel, identityKernel } from './identity';
 export {
   FAST_KERNEL_BACKENDS,
   type FastKernelBackend,

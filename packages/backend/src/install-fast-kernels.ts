@@ -11,8 +11,10 @@ import { batchMatMulKernel } from './batch-mat-mul';
 import { conv2dBackpropFilterKernel } from './conv2d-backprop-filter';
 import { conv2dBackpropInputKernel } from './conv2d-backprop-input';
 import { cpuFallbackKernel } from './cpu-fallback';
+import { castKernel, identityKernel } from './identity';
 import { maxPoolGradKernel } from './max-pool-grad';
 import { oneHotKernel } from './one-hot';
+import { installReduceGradients, restoreReduceGradients } from './reduce-gradients';
 import { reduceKernel } from './reduce-kernel';
 import { tileKernel } from './tile';
 
@@ -46,6 +48,10 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
     if (maxPoolGrad) list.push(maxPoolGradKernel(backend, maxPoolGrad));
     const tile = original('Tile');
     if (tile) list.push(tileKernel(backend, tile));
+    const identity = original('Identity');
+    if (identity) list.push(identityKernel(backend, identity));
+    const cast = original('Cast');
+    if (cast) list.push(castKernel(backend, cast));
     const oneHot = original('OneHot');
     if (oneHot) list.push(oneHotKernel(backend, oneHot));
     for (const name of ['Sum', 'Mean'] as const) {
@@ -69,9 +75,11 @@ function kernelsFor(backend: FastKernelBackend): KernelConfig[] {
  * 4.22) and Conv2DBackpropInput through XNNPACK's forward conv, BatchMatMul with a
  * transposed operand through an explicit transpose, MaxPoolGrad as one pass over the heap
  * (also fixing windows whose maximum is <= 0), Sum/Mean over leading axes as one GEMM, Tile
- * through a broadcasting add, OneHot honouring its dtype, and the depthwise backprops and UnsortedSegmentSum through the
- * cpu kernels; on `cpu`, the two conv backprops through the forward conv. Import the backend's package first.
- * Idempotent; undo with {@link uninstallFastKernels}.
+ * through a broadcasting add, OneHot honouring its dtype, Identity and same-dtype Cast without
+ * a copy, and the depthwise backprops and UnsortedSegmentSum through the cpu kernels; plus
+ * Mean/Sum gradients whose ones come from the backend's Fill (global, value-neutral); on
+ * `cpu`, the two conv backprops through the forward conv. Import the backend's package (and
+ * tfjs-layers or the gradients) first. Idempotent; undo with {@link uninstallFastKernels}.
  *
  * @example
  * import '@tensorflow/tfjs-backend-wasm';
@@ -98,6 +106,7 @@ export function installFastKernels(backend: FastKernelBackend = 'wasm'): Install
     registerKernel({ ...config, setupFunc: previous?.setupFunc });
     kernels.push(config.kernelName);
   }
+  if (backend === 'wasm') installReduceGradients();
   return { backend, kernels };
 }
 
@@ -120,4 +129,5 @@ export function uninstallFastKernels(backend: FastKernelBackend = 'wasm'): void 
     if (previous) registerKernel(previous);
     originals.delete(key(backend, name));
   }
+  if (backend === 'wasm') restoreReduceGradients();
 }
