@@ -62,8 +62,10 @@ function start(): void {
     state = s;
     const status = $('status');
     status.dataset.state = s;
-    if (s !== 'training' || !status.dataset.step)
-      status.textContent = `${s}${reason ? ` (${reason})` : ''}`;
+    status.dataset.reason = reason ?? '';
+    // Keep the step / loss part the monitors wrote; change the state and reason in front of it.
+    const at = status.dataset.step ? (status.textContent?.match(/: step .*/)?.[0] ?? '') : '';
+    status.textContent = `${s}${reason ? ` (${reason})` : ''}${at}`;
     const training = s === 'training' || s === 'paused' || s === 'stopping';
     input('start').disabled = training || !dataset || !backendReady;
     $<HTMLButtonElement>('transfer-train').disabled =

@@ -113,7 +113,8 @@ export class MonitorsView {
       const status = $<HTMLElement>('status');
       status.dataset.step = String(last.step);
       const speed = last.stepTimeMs !== undefined ? `, ${last.stepTimeMs.toFixed(0)} ms/step` : '';
-      const prefix = status.dataset.state ?? 'training';
+      const reason = status.dataset.reason ? ` (${status.dataset.reason})` : '';
+      const prefix = `${status.dataset.state ?? 'training'}${reason}`;
       status.textContent = `${prefix}: step ${last.step}, epoch ${last.epoch + 1}, loss ${last.loss.toFixed(4)}${speed}`;
     }
   }

@@ -54,6 +54,8 @@ function ensureBuilt(): void {
 interface Probe {
   longTasks: number[];
   gaps: number[];
+  /** Durations of the page's chart redraws (user timing 'demo:draw'). */
+  draws?: number[];
 }
 
 /** Starts recording long tasks and the gaps between animation frames in the page. */
@@ -95,17 +97,19 @@ function expectResponsive(probe: Probe): void {
     );
 }
 
-async function stopProbe(page: Page, label: string): Promise<Probe> {
+async function stopProbe(page: Page, label: string): Promise<Required<Probe>> {
   const probe = await page.evaluate(() => {
     const w = window as unknown as { probe: Probe & { on: boolean } };
     w.probe.on = false;
-    return { longTasks: w.probe.longTasks, gaps: w.probe.gaps };
+    const draws = performance.getEntriesByName('demo:draw').map((e) => e.duration);
+    return { longTasks: w.probe.longTasks, gaps: w.probe.gaps, draws };
   });
   const sorted = [...probe.gaps].sort((a, b) => a - b);
   const q = (f: number) => (sorted[Math.floor(f * (sorted.length - 1))] ?? 0).toFixed(0);
   console.log(
     `[demo] ${label}: ${probe.gaps.length} frames, frame gap median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms; ` +
-      `${probe.longTasks.length} long tasks, longest ${Math.max(0, ...probe.longTasks).toFixed(0)} ms`,
+      `${probe.longTasks.length} long tasks, longest ${Math.max(0, ...probe.longTasks).toFixed(0)} ms; ` +
+      `${probe.draws.length} chart redraws, longest ${Math.max(0, ...probe.draws).toFixed(0)} ms; load ${(loadavg()[0]! / cpus().length).toFixed(1)} per core`,
   );
   return probe;
 }
@@ -224,7 +228,6 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     expect(await page.getAttribute('#chart-loss polyline[data-name="loss"]', 'data-points')).toBe(
       pointsAt,
     );
-    await page.screenshot({ path: join(artifacts, 'paused-cpu.png'), fullPage: true });
     await page.click('#resume');
     await waitDone(page, 120_000);
     const probe = await stopProbe(page, 'cpu run');
