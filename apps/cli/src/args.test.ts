@@ -64,6 +64,21 @@ describe('parseCommand', () => {
     expect(p.options.offset).toBe(-1.5);
   });
 
+  it('switches a boolean flag off with --no-<flag>', () => {
+    const withOn: CommandSpec = {
+      ...spec,
+      flags: [...spec.flags, { name: 'torch', type: 'boolean', default: true, help: 'torch' }],
+    };
+    expect(parseCommand(withOn, ['d'], noFile).options.torch).toBe(true);
+    const p = parseCommand(withOn, ['d', '--no-torch'], noFile);
+    expect(p.options.torch).toBe(false);
+    expect(p.explicit.has('torch')).toBe(true);
+    expect(helpText(withOn)).toContain('--[no-]torch');
+    expect(usage(() => parseCommand(withOn, ['d', '--no-epochs'], noFile))).toMatch(
+      /unknown option '--no-epochs'/,
+    );
+  });
+
   it('rejects an unknown flag, naming it and the command', () => {
     expect(usage(() => parseCommand(spec, ['d', '--epoch', '3'], noFile))).toBe(
       "unknown option '--epoch' for 'trainkit demo' (see trainkit demo --help)",

@@ -123,11 +123,18 @@ export function parseCommand(
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const f of flags) options[f.name] = { type: f.type === 'boolean' ? 'boolean' : 'string' };
   // `--lr -1` would read as an option named `1`: join a negative number to its flag.
+  // `--no-<flag>` switches a boolean flag off (one that defaults to on, such as bench's --torch).
+  const negated: string[] = [];
   const args: string[] = [];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i] as string;
     const next = argv[i + 1];
     const f = a.startsWith('--') ? flags.find((x) => `--${x.name}` === a) : undefined;
+    const off = a.startsWith('--no-') ? flags.find((x) => `--no-${x.name}` === a) : undefined;
+    if (off && off.type === 'boolean' && !off.transient) {
+      negated.push(off.name);
+      continue;
+    }
     if (f && f.type !== 'boolean' && next !== undefined && /^-\d|^-\.\d/.test(next)) {
       args.push(`${a}=${next}`);
       i += 1;
@@ -160,6 +167,10 @@ export function parseCommand(
   for (const [name, value] of Object.entries(raw.values)) {
     const f = flags.find((x) => x.name === name)!;
     out[camel(name)] = coerce(f, value);
+    explicit.add(camel(name));
+  }
+  for (const name of negated) {
+    out[camel(name)] = false;
     explicit.add(camel(name));
   }
   for (const f of flags) {
@@ -208,7 +219,7 @@ export function helpText(spec: CommandSpec): string {
         : Array.isArray(f.type)
           ? ` <${(f.type as readonly string[]).join('|')}>`
           : ` <${f.type === 'int' ? 'n' : f.type === 'number' ? 'x' : f.type === 'json' ? 'json' : 'value'}>`;
-    return `  --${f.name}${v}`;
+    return f.type === 'boolean' && f.default === true ? `  --[no-]${f.name}` : `  --${f.name}${v}`;
   });
   const width = Math.min(44, Math.max(...left.map((s) => s.length)) + 2);
   flags.forEach((f, i) => {

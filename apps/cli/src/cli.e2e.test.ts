@@ -121,9 +121,7 @@ describe('trainkit (built CLI)', () => {
     expect(ra.testLoss).toBeCloseTo(rb.testLoss, 4);
     expect(ra.history.at(-1).loss).toBeCloseTo(rb.history.at(-1).loss, 4);
 
-    const transfer = await cli([
-      'transfer',
-      a,
+    const digits = [
       '--dataset',
       'digits',
       '--limit',
@@ -132,11 +130,14 @@ describe('trainkit (built CLI)', () => {
       '100',
       '--epochs',
       '1',
-      '--similarity',
-      'different',
-      '--out',
-      join(tmp, 't'),
+    ];
+    const [transfer, finetune] = await Promise.all([
+      cli(['transfer', a, ...digits, '--similarity', 'different', '--out', join(tmp, 't')]),
+      cli(['transfer', join(a, 'model', 'model.json'), ...digits, '--strategy', 'finetune']),
     ]);
+    expect(finetune.stderr).toBe('');
+    expect(finetune.code).toBe(0);
+    expect(finetune.stdout).toMatch(/strategy finetune: new 10-way head after 'f6', body lr x0.1/);
     expect(transfer.stderr).toBe('');
     expect(transfer.code).toBe(0);
     expect(transfer.stdout).toContain('images adapted [8, 8, 1] -> [28, 28, 1]');
@@ -217,12 +218,16 @@ describe('trainkit (built CLI)', () => {
     expect(oneLine(resumeNone)).toMatch(/--resume: not a run folder/);
   });
 
-  it('help, summary and pca', async () => {
-    const [help, summary, pca] = await Promise.all([
+  it('help, summary, pca and bench', async () => {
+    const [help, summary, pca, bench] = await Promise.all([
       cli(['train', '--help']),
       cli(['summary', 'lenet5']),
       cli(['pca', '--dataset', 'digits', '--components', '10', '--out', join(tmp, 'pca')]),
+      cli(['bench', '--models', 'lenet', '--steps', '1', '--no-torch']),
     ]);
+    expect(bench.code).toBe(0);
+    expect(bench.stdout).toMatch(/PyTorch skipped \(--no-torch\)/);
+    expect(bench.stdout).toMatch(/LeNet-5 28x28x1: tfjs wasm \d+\.\d ms\/step, \d+ images\/s/);
     expect(help.code).toBe(0);
     for (const flag of [
       '--dataset',

@@ -139,7 +139,7 @@ export async function benchCommand(parsed: Parsed, log: (s: string) => void): Pr
   const backend = await startBackend(o.backend as 'auto', log);
   const steps = (o.steps as number | undefined) ?? 5;
   const batch = o.batchSize as number;
-  let torch: TorchRun | string = 'skipped (--torch false)';
+  let torch: TorchRun | string = 'skipped (--no-torch)';
   if (o.torch) {
     const script = findTorchBench();
     torch = script

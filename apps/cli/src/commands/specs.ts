@@ -318,10 +318,10 @@ export const benchSpec: CommandSpec = {
       name: 'torch',
       type: 'boolean',
       default: true,
-      help: 'also time PyTorch when available (--torch false to skip)',
+      help: 'also time PyTorch when available (--no-torch to skip)',
     },
   ],
-  examples: ['trainkit bench', 'trainkit bench --models lenet --steps 20 --torch false'],
+  examples: ['trainkit bench', 'trainkit bench --models lenet --steps 20 --no-torch'],
 };
 
 export const reportSpec: CommandSpec = {
