@@ -31,6 +31,7 @@ export class MonitorsView {
     $<HTMLElement>('confusion').innerHTML = '';
     $<HTMLElement>('misclassified').innerHTML = '';
     $<HTMLElement>('filters').innerHTML = '';
+    delete $<HTMLElement>('filters').dataset.step;
     this.schedule();
   }
 
@@ -108,6 +109,9 @@ export class MonitorsView {
       box.dataset.step = String(f.step);
       box.innerHTML = `<img alt="filters of ${esc(f.layer)}" src="data:image/png;base64,${f.pngBase64}"/><div class="note">${esc(f.layer)} at step ${f.step}, roughness ${f.roughness.toFixed(2)} (white noise = 2)</div>`;
     }
+    if (!f && run.end && !box.dataset.step)
+      box.innerHTML =
+        '<div class="note">no trainable conv layer in this run (frozen, or none)</div>';
     const last = steps.at(-1);
     if (last) {
       const status = $<HTMLElement>('status');
