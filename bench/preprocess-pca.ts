@@ -68,7 +68,8 @@ function trainkit(d: Dataset, solver: PCASolver): Timed {
   const batch = 10_000;
   for (let a = 0; a < d.n; a += batch) {
     const rows = Math.min(batch, d.n - a);
-    const xb = tf.slice(x, [a, 0], [rows, d.p]);
+    // A batch tensor from the host rows (tfjs wasm's slice reads back the whole source tensor).
+    const xb = tf.tensor2d(d.x.subarray(a * d.p, (a + rows) * d.p), [rows, d.p]);
     const z = pca.transform(xb);
     z.dataSync();
     tf.dispose([xb, z]);

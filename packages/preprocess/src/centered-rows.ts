@@ -22,12 +22,18 @@ export interface CenteredRows {
  * `mean` its float64 column means. The default keeps them as tensors on the active tfjs backend;
  * `useWorkerThreads()` from `@trainkit/preprocess/node` splits them over worker threads.
  */
-export type RowsEngine = (
+export type RowsEngine = ((
   x: Float32Array,
   n: number,
   p: number,
   mean: Float64Array,
-) => CenteredRows;
+) => CenteredRows) & {
+  /**
+   * A buffer of `values` floats for the fit to read the data into (chunk by chunk), reused across
+   * fits: the worker threads share it, and a fresh 100 MB+ allocation per fit costs page faults.
+   */
+  stage?: (values: number) => Float32Array;
+};
 
 // On globalThis so that the ESM and CJS builds (and the `./node` entry) share one registry.
 const KEY = Symbol.for('@trainkit/preprocess.rowsEngine');

@@ -5,6 +5,34 @@ import { assertTensor, notFitted } from './input';
 import { assertFiniteStats, assertSampleShape, layoutOf } from './layout';
 import { CovarianceMoments, columnMoments } from './moments';
 
+/**
+ * Copies the values of `x` (`n p` of them) into `out`. On the wasm backend the tensor is read
+ * straight from the wasm heap (tfjs-backend-wasm 4.x keeps each tensor at `memoryOffset` in its
+ * heap): `dataSync` would allocate a fresh array of the data's size on every fit, and first
+ * touches of 100+ MB of fresh memory cost seconds on a busy machine. Anything else falls back
+ * to `dataSync`.
+ */
+export function readInto(x: tf.Tensor, out: Float32Array): Float32Array {
+  const backend = tf.backend() as unknown as {
+    wasm?: { HEAPU8?: Uint8Array };
+    dataIdMap?: { get(id: object): { memoryOffset?: number } | undefined };
+  };
+  const heap = backend.wasm?.HEAPU8;
+  const offset = backend.dataIdMap?.get(x.dataId)?.memoryOffset;
+  if (
+    tf.getBackend() === 'wasm' &&
+    x.dtype === 'float32' &&
+    heap !== undefined &&
+    typeof offset === 'number' &&
+    offset + 4 * out.length <= heap.byteLength
+  ) {
+    out.set(new Float32Array(heap.buffer, heap.byteOffset + offset, out.length));
+  } else {
+    out.set(x.dataSync());
+  }
+  return out;
+}
+
 /** A fitted linear map `z = (x - mean) W` with its inverse `x = z V + mean`, all float64. */
 export interface LinearMap {
   /** Features in (`p`). */
@@ -57,10 +85,10 @@ export abstract class CovarianceTransform implements Transform {
     this.validateFeatures(layout.features);
     const p = layout.features;
     const n = t.shape[0];
-    const raw = t.dataSync();
-    const data = raw instanceof Float32Array ? raw : Float32Array.from(raw as ArrayLike<number>);
+    const engine = rowsEngine();
+    const data = readInto(t, engine.stage?.(n * p) ?? new Float32Array(n * p));
     const { mean, m2 } = columnMoments('x', data, n, p);
-    const rows = rowsEngine()(data, n, p, mean);
+    const rows = engine(data, n, p, mean);
     try {
       this.sampleShape = t.shape.slice(1);
       const direct = this.solveFromRows(rows, mean, m2);

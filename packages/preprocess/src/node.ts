@@ -128,6 +128,7 @@ interface Slot {
 class Pool {
   private slots: Slot[] = [];
   private busy = false;
+  private staging: SharedArrayBuffer | undefined;
 
   constructor(
     readonly threads: number,
@@ -208,7 +209,22 @@ class Pool {
     });
   }
 
-  readonly engine: RowsEngine = (x, n, p, mean): CenteredRows => {
+  /** The shared buffer fits read their data into, grown when needed and reused. */
+  private stage(values: number): Float32Array {
+    if (values < this.minValues) return new Float32Array(values);
+    if ((this.staging?.byteLength ?? 0) < 4 * values)
+      this.staging = new SharedArrayBuffer(4 * values);
+    return new Float32Array(this.staging as SharedArrayBuffer, 0, values);
+  }
+
+  readonly engine: RowsEngine = Object.assign(
+    (x: Float32Array, n: number, p: number, mean: Float64Array) => this.load(x, n, p, mean),
+    {
+      stage: (values: number) => this.stage(values),
+    },
+  );
+
+  private load(x: Float32Array, n: number, p: number, mean: Float64Array): CenteredRows {
     if (n * p < this.minValues) return backendRows(x, n, p, mean);
     if (this.busy)
       throw new StateError('worker threads are busy with another fit', {
@@ -217,8 +233,11 @@ class Pool {
       });
     const slots = this.start();
     const w = Math.min(slots.length, n);
-    const data = new SharedArrayBuffer(4 * n * p);
-    new Float32Array(data).set(x);
+    let data = x.buffer;
+    if (!(data instanceof SharedArrayBuffer)) {
+      data = new SharedArrayBuffer(4 * n * p);
+      new Float32Array(data).set(x);
+    }
     const bounds = Array.from({ length: w + 1 }, (_, i) => Math.round((i * n) / w));
     const used = slots.slice(0, w);
     const each = (build: (i: number) => Record<string, unknown>) => {
@@ -232,7 +251,7 @@ class Pool {
     each((i) => ({
       cmd: 'load',
       data,
-      offset: bounds[i]! * p,
+      offset: x.byteOffset / 4 + bounds[i]! * p,
       rows: bounds[i + 1]! - bounds[i]!,
       p,
       mean,
@@ -264,9 +283,10 @@ class Pool {
         each(() => ({ cmd: 'free' }));
       },
     };
-  };
+  }
 
   async close(): Promise<void> {
+    this.staging = undefined;
     const slots = this.slots;
     this.slots = [];
     await Promise.all(slots.map((s) => s.worker.terminate()));
