@@ -101,11 +101,13 @@ describe('trainkit (built CLI)', () => {
     expect(lines.filter((r) => r.type === 'epoch')).toHaveLength(1);
     expect(readFileSync(join(a, 'report.html'), 'utf8')).toMatch(/<html/i);
 
-    const report = await cli(['report', a, '--out', join(tmp, 'a.html')]);
+    const [report, diag] = await Promise.all([
+      cli(['report', a, '--out', join(tmp, 'a.html')]),
+      cli(['diagnose', a, '--json']),
+    ]);
     expect(report.code).toBe(0);
     expect(report.stdout).toMatch(new RegExp(`^run: ${steps} steps, 1 epochs recorded`, 'm'));
     expect(existsSync(join(tmp, 'a.html'))).toBe(true);
-    const diag = await cli(['diagnose', a, '--json']);
     expect(diag.code).toBe(0);
     expect(Array.isArray(JSON.parse(diag.stdout.slice(diag.stdout.indexOf('['))))).toBe(true);
 
@@ -131,10 +133,16 @@ describe('trainkit (built CLI)', () => {
       '--epochs',
       '1',
     ];
-    const [transfer, finetune] = await Promise.all([
+    const [transfer, finetune, again] = await Promise.all([
       cli(['transfer', a, ...digits, '--similarity', 'different', '--out', join(tmp, 't')]),
       cli(['transfer', join(a, 'model', 'model.json'), ...digits, '--strategy', 'finetune']),
+      cli(['train', '--resume', a]),
     ]);
+    expect(again.code).toBe(2);
+    expect(oneLine(again)).toBe(
+      `trainkit: run ${a} already has 2 of 2 epochs: pass --epochs > 2 to continue it`,
+    );
+
     expect(finetune.stderr).toBe('');
     expect(finetune.code).toBe(0);
     expect(finetune.stdout).toMatch(/strategy finetune: new 10-way head after 'f6', body lr x0.1/);
