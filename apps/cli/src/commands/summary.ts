@@ -1,4 +1,5 @@
 import { existsSync } from 'node:fs';
+import { join } from 'node:path';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { architecture, formatSummary, summary } from '@trainkit/architectures';
 import { loadModelFromPath } from '@trainkit/transfer/node';
@@ -19,7 +20,9 @@ export async function summaryCommand(parsed: Parsed, log: (s: string) => void): 
     };
     model = architecture(what as 'lenet5', options as object).build();
   } else if (existsSync(what)) {
-    model = await loadModelFromPath(what);
+    // A run folder holds its model in model/.
+    const inRun = join(what, 'model', 'model.json');
+    model = await loadModelFromPath(existsSync(inRun) ? inRun : what);
   } else {
     throw new UsageError(
       `'${what}' is neither a builder (${ARCHITECTURES.join(', ')}) nor an existing model path`,

@@ -86,6 +86,11 @@ function resolveOptions(parsed: Parsed): { o: TrainOptions; dir: string; resume:
     Object.fromEntries(persistent.filter((k) => src[k] !== undefined).map((k) => [k, src[k]]));
   const resumeDir = opts.resume as string | undefined;
   if (resumeDir !== undefined) {
+    if (opts.out !== undefined && opts.out !== resumeDir) {
+      throw new UsageError(
+        '--out and --resume: a resumed run continues in its own folder; drop --out',
+      );
+    }
     const saved = readRunConfig(resumeDir).options as unknown as Record<string, unknown>;
     const mine = Object.fromEntries(
       [...parsed.explicit].filter((k) => persistent.includes(k)).map((k) => [k, opts[k]]),
