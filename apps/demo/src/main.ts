@@ -109,6 +109,7 @@ function start(): void {
         break;
       case 'state':
         setState(m.state, m.reason);
+        if (m.tensors !== undefined) $('status').dataset.tensors = String(m.tensors);
         if (m.state === 'done') input('save-model').disabled = false;
         break;
       case 'evaluation':

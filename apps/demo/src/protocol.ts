@@ -109,7 +109,14 @@ export type FromWorker =
       layers: { name: string; className: string; outputShape: string }[];
     }
   | { type: 'record'; record: MonitorRecord }
-  | { type: 'state'; state: RunState; step?: number; reason?: string }
+  | {
+      type: 'state';
+      state: RunState;
+      step?: number;
+      reason?: string;
+      /** Live tensors in the worker at the end of a run (a leak shows as growth between runs). */
+      tensors?: number;
+    }
   | { type: 'evaluation'; evaluation: Evaluation; source: 'trained' | 'reloaded' | 'transfer' }
   | { type: 'saved'; files: ModelFiles }
   | {

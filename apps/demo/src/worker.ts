@@ -1,5 +1,6 @@
 // The training worker: owns tfjs, the model and the data; trains with @trainkit/train and posts
 // @trainkit/monitors records to the page, which only draws. Start / pause / resume / stop.
+import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { registerArchitectureLayers } from '@trainkit/architectures';
 import { registerBatchNormalization } from '@trainkit/batchnorm';
@@ -167,6 +168,7 @@ async function handle(m: ToWorker) {
           type: 'state',
           state: 'done',
           ...(result.stopReason ? { reason: result.stopReason } : {}),
+          tensors: tf.memory().numTensors,
         });
       } catch (e) {
         post({ type: 'state', state: 'idle' });

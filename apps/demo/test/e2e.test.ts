@@ -308,7 +308,10 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
       'architecture=lenet5&init=glorotUniform&batch-norm=true&dropout=0.3&l2=0.0005&augment=true&patience=1&optimizer=adam&learning-rate=0.001&schedule=one-cycle',
       'architecture=resnet&init=heNormal&dropout=0.2&optimizer=rmsprop&learning-rate=0.001&schedule=warmup-cosine',
       'architecture=cnn&init=orthogonal&batch-norm=true&optimizer=nesterov&schedule=step',
+      // The same run again: the worker must hold exactly as many tensors as after the first.
+      'architecture=cnn&init=orthogonal&batch-norm=true&optimizer=nesterov&schedule=step',
     ];
+    const tensors: number[] = [];
     const { page, errors } = await open(
       'backend=wasm&train-size=8&val-size=8&batch-size=8&epochs=2&every=5',
     );
@@ -337,7 +340,11 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
       const summary = (await page.textContent('#model-summary')) ?? '';
       if (settings.includes('batch-norm=true')) expect(summary).toMatch(/_bn/);
       if (settings.includes('dropout=')) expect(summary).toMatch(/dropout/);
+      tensors.push(Number(await page.getAttribute('#status', 'data-tensors')));
     }
+    // No tensor leaked by a whole run (model, optimizer state, monitors, evaluation).
+    expect(tensors[3]).toBeGreaterThan(0);
+    expect(tensors[3]).toBe(tensors[2]);
     expect(errors).toEqual([]);
     expect(await page.isVisible('#banner')).toBe(false);
     await page.close();
