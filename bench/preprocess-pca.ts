@@ -175,6 +175,12 @@ export async function main(): Promise<void> {
               ? `  explained variance max rel diff ${agreement(full.explainedVariance, s.ev)}`
               : ''),
         );
+        if (s && ref && last) {
+          // How far each randomized result is from the exact spectrum.
+          console.log(
+            `  randomized vs scikit-learn full, explained variance max rel diff: scikit-learn ${agreement(Float64Array.from(ref), s.ev)}, trainkit ${agreement(last.explainedVariance, s.ev)}`,
+          );
+        }
       } else {
         console.log('  exact solvers skipped (p > 1000; PREPROCESS_BENCH_EXACT=1 runs them)');
       }

@@ -1,7 +1,7 @@
 import { Rng } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../test/helpers';
-import { randomizedEigen, symmetricEigen } from './linalg';
+import { orthonormalize, randomizedEigen, symmetricEigen } from './linalg';
 
 /** A = Q diag(lambda) Q^T with Q a random orthogonal matrix (Gram-Schmidt), row-major. */
 function withSpectrum(lambda: number[], seed: number): { a: Float64Array; q: number[][] } {
@@ -46,6 +46,42 @@ describe('symmetric eigensolvers', () => {
     for (let k = 0; k < 3; k++) {
       const dot = q[k]!.reduce((s, x, j) => s + x * vectors[k * p + j]!, 0);
       expect(Math.abs(dot)).toBeGreaterThan(1 - 1e-8);
+    }
+  });
+});
+
+describe('orthonormalize', () => {
+  it('returns orthonormal columns spanning the input, even for rank-deficient blocks', () => {
+    const rng = new Rng(4);
+    const p = 30;
+    const cols = 6;
+    const y = new Float64Array(p * cols);
+    for (let r = 0; r < p; r++) {
+      const a = rng.normal();
+      const b = rng.normal();
+      // Columns 0-2 span 2 directions (rank 2), columns 3-5 are independent.
+      y[r * cols] = a;
+      y[r * cols + 1] = b;
+      y[r * cols + 2] = a + 2 * b;
+      for (let c = 3; c < cols; c++) y[r * cols + c] = rng.normal();
+    }
+    const q = orthonormalize(y, p, cols);
+    for (let i = 0; i < cols; i++) {
+      for (let j = 0; j < cols; j++) {
+        let dot = 0;
+        for (let r = 0; r < p; r++) dot += q[r * cols + i]! * q[r * cols + j]!;
+        expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-12);
+      }
+    }
+    // Every input column lies in the span: y_c = Q Q^T y_c.
+    for (let c = 0; c < cols; c++) {
+      const proj = new Float64Array(p);
+      for (let i = 0; i < cols; i++) {
+        let dot = 0;
+        for (let r = 0; r < p; r++) dot += q[r * cols + i]! * y[r * cols + c]!;
+        for (let r = 0; r < p; r++) proj[r] = proj[r]! + dot * q[r * cols + i]!;
+      }
+      for (let r = 0; r < p; r++) expect(Math.abs(proj[r]! - y[r * cols + c]!)).toBeLessThan(1e-12);
     }
   });
 });

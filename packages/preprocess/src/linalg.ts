@@ -1,11 +1,13 @@
 import { Rng } from '@trainkit/core';
-import { EigenvalueDecomposition, Matrix, QrDecomposition } from 'ml-matrix';
+import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 
 /**
  * Dense float64 linear algebra for the fit step (tfjs-core has no eigensolver).
  * We use ml-matrix's symmetric EVD — the JAMA algorithm (Householder tridiagonalisation, tred2,
- * then implicit QL, tql2; Golub & Van Loan §8.3) — and its Householder QR. Both are well-kept,
- * dependency-free, float64, and work the same in Node and the browser.
+ * then implicit QL, tql2; Golub & Van Loan §8.3): well-kept, dependency-free, float64, the same
+ * in Node and the browser. The range finder's orthonormalisation is our own flat-array
+ * Gram-Schmidt (ml-matrix's QR through get/set cost ~1 s per fit at p = 3,072); the top-k exact
+ * solver is in tridiagonal.ts.
  */
 
 /** Eigenpairs sorted by decreasing eigenvalue; `vectors` holds one unit eigenvector per row. */
@@ -72,10 +74,45 @@ export function multiplySquare(
   return c;
 }
 
-/** Orthonormal basis (thin Householder QR's Q) of the columns of a row-major `p x cols` block. */
-function orthonormalize(y: Float64Array, p: number, cols: number): Float64Array {
-  const q = new QrDecomposition(Matrix.from1DArray(p, cols, y)).orthogonalMatrix;
-  return Float64Array.from(q.to1DArray());
+/**
+ * Orthonormal basis of the columns of a row-major `p x cols` block: classical Gram-Schmidt with
+ * one full re-orthogonalisation ("twice is enough", Giraud et al. 2005), on the transposed
+ * (column-contiguous) copy. A column that vanishes against the previous ones (rank-deficient
+ * data) is replaced by a coordinate vector orthogonalised the same way, so the basis stays full.
+ */
+export function orthonormalize(y: Float64Array, p: number, cols: number): Float64Array {
+  const t = new Float64Array(cols * p);
+  for (let r = 0; r < p; r++) for (let c = 0; c < cols; c++) t[c * p + r] = y[r * cols + c]!;
+  let next = 0; // the next coordinate vector to try for a vanished column
+  for (let j = 0; j < cols; j++) {
+    const v = t.subarray(j * p, (j + 1) * p);
+    let n0 = 0;
+    for (let r = 0; r < p; r++) n0 += v[r]! * v[r]!;
+    for (let attempt = 0; ; attempt++) {
+      for (let pass = 0; pass < 2; pass++) {
+        for (let i = 0; i < j; i++) {
+          const q = t.subarray(i * p, (i + 1) * p);
+          let dot = 0;
+          for (let r = 0; r < p; r++) dot += q[r]! * v[r]!;
+          for (let r = 0; r < p; r++) v[r] = v[r]! - dot * q[r]!;
+        }
+      }
+      let n = 0;
+      for (let r = 0; r < p; r++) n += v[r]! * v[r]!;
+      if (n > 1e-24 * n0 && n > 0) {
+        const inv = 1 / Math.sqrt(n);
+        for (let r = 0; r < p; r++) v[r] = v[r]! * inv;
+        break;
+      }
+      if (attempt >= p) throw new Error('orthonormalize: no independent direction left');
+      v.fill(0);
+      v[next++ % p] = 1;
+      n0 = 1;
+    }
+  }
+  const q = new Float64Array(p * cols);
+  for (let r = 0; r < p; r++) for (let c = 0; c < cols; c++) q[r * cols + c] = t[c * p + r]!;
+  return q;
 }
 
 /** A symmetric positive semi-definite `p x p` operator known only through products. */
