@@ -243,9 +243,14 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
         '\ntrainkit: interrupted, stopping after this step (Ctrl-C again to quit without saving)\n',
       );
     };
+    let cutAt: { epoch: number; batch: number } | undefined;
     const stopper: TrainingListener = {
       onTrainBegin: (e) => (interrupted ? e.stopTraining('interrupted') : undefined),
-      onBatchEnd: (e) => (interrupted ? e.stopTraining('interrupted') : undefined),
+      onBatchEnd: (e) => {
+        if (!interrupted || cutAt) return;
+        cutAt = { epoch: e.epoch, batch: e.batch };
+        e.stopTraining('interrupted');
+      },
     };
     const tty = process.stdout.isTTY === true && !process.env.CI;
     const listeners: TrainingListener[] = [stopper, mon];
@@ -296,6 +301,12 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
         ? `checkpoint saved at epoch ${result.epoch}, step ${result.step}`
         : 'nothing saved (no step finished)';
       log(`interrupted after ${seconds.toFixed(1)} s: ${what}`);
+      // @trainkit/train counts a stopped epoch as done (as early stopping does).
+      if (saved && cutAt && cutAt.batch + 1 < stepsPerEpoch) {
+        log(
+          `epoch ${cutAt.epoch + 1} stopped after batch ${cutAt.batch + 1} of ${stepsPerEpoch} and counts as done: a resumed run continues with epoch ${cutAt.epoch + 2}`,
+        );
+      }
       log(`report: ${resolve(report)}`);
       if (saved) log(`resume with: trainkit train --resume ${dir}`);
       throw new Interrupted(
