@@ -236,9 +236,16 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
       sinks: [jsonlSink(join(dir, 'metrics.jsonl')), tensorboardFileSink(join(dir, 'tensorboard'))],
     });
     let interrupted = false;
+    let firstSigint = 0;
     const onSigint = () => {
-      if (interrupted) process.exit(130); // a second Ctrl-C: leave now
+      // Runners (tsx, pnpm) relay the terminal's SIGINT that this process also receives: a second
+      // one within a second is the same Ctrl-C. A later one quits at once, without saving.
+      if (interrupted) {
+        if (Date.now() - firstSigint > 1000) process.exit(130);
+        return;
+      }
       interrupted = true;
+      firstSigint = Date.now();
       process.stderr.write(
         '\ntrainkit: interrupted, stopping after this step (Ctrl-C again to quit without saving)\n',
       );
