@@ -109,6 +109,8 @@ const handlers = {
   },
   free() { tf.dispose([xc, xcT]); xc = xcT = undefined; },
 };
+// The caller is blocked in Atomics.wait and cannot see 'error' events: report through the flag.
+process.on('uncaughtException', fail);
 parentPort.on('message', (m) => {
   try { handlers[m.cmd](m); signal(${DONE}); } catch (e) { fail(e); }
 });
