@@ -10,7 +10,7 @@
  * workers start before the first timed round, as numpy's BLAS threads do);
  * `PREPROCESS_BENCH_THREADS=0` keeps everything on the main thread. Rounds alternate scikit-learn
  * and trainkit (`PREPROCESS_BENCH_ROUNDS`, default 3) and the medians are compared; the exact
- * solvers run once each where p <= 1,000 (`PREPROCESS_BENCH_EXACT=1` forces them, `=0` skips).
+ * solvers run once each (`PREPROCESS_BENCH_EXACT=0` skips them: ~1.5 min on the loaded machine).
  * `PREPROCESS_BENCH_DATA=fashion` or `=cifar` runs one data set. Agreement with scikit-learn is
  * printed as the largest relative difference of the 50 explained variances.
  */
@@ -165,7 +165,7 @@ export async function main(): Promise<void> {
             ? `  explained variance vs scikit-learn: max rel diff ${agreement(last.explainedVariance, ref)}`
             : ''),
       );
-      if (exactEnv === '1' || (exactEnv !== '0' && d.p <= 1000)) {
+      if (exactEnv !== '0') {
         const s = sklearn(file, d, 'full');
         const full = trainkit(d, 'full');
         console.log(
@@ -182,7 +182,7 @@ export async function main(): Promise<void> {
           );
         }
       } else {
-        console.log('  exact solvers skipped (p > 1000; PREPROCESS_BENCH_EXACT=1 runs them)');
+        console.log('  exact solvers skipped (PREPROCESS_BENCH_EXACT=0)');
       }
     } finally {
       rmSync(file, { force: true });

@@ -90,9 +90,9 @@ export abstract class CovarianceTransform implements Transform {
     const { mean, m2 } = columnMoments('x', data, n, p);
     const rows = engine(data, n, p, mean);
     try {
-      this.sampleShape = t.shape.slice(1);
       const direct = this.solveFromRows(rows, mean, m2);
       if (direct) {
+        this.sampleShape = t.shape.slice(1);
         this.solved = direct;
         this.withoutCovariance = true;
         return this;
@@ -100,6 +100,7 @@ export abstract class CovarianceTransform implements Transform {
       const scatter = rows.scatter();
       assertFiniteStats('x', scatter);
       this.moments = CovarianceMoments.of(n, mean, scatter);
+      this.sampleShape = t.shape.slice(1);
     } finally {
       rows.dispose();
     }
