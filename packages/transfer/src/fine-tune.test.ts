@@ -159,6 +159,27 @@ describe('fineTune', () => {
     );
   });
 
+  it('a gradual-unfreezing schedule leaks nothing beyond the new head weights', async () => {
+    const m = source();
+    const before = tf.memory().numTensors;
+    const { model } = await fineTune(
+      m,
+      { x, y },
+      {
+        numClasses: 3,
+        batchSize: 8,
+        unfreeze: {
+          schedule: [
+            { epochs: 1, from: 'none' },
+            { epochs: 1, from: 0 },
+          ],
+        },
+      },
+    );
+    expect(tf.memory().numTensors - before).toBe(2); // head kernel + bias
+    model.getLayer('head_dense_0').dispose();
+  });
+
   it('leaks nothing beyond the new head weights', async () => {
     const m = source();
     const before = tf.memory().numTensors;
