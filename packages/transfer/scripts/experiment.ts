@@ -47,7 +47,7 @@ const SMALL = QUICK ? 10 : 100;
 const BN_REESTIMATE = args.includes('--bn-reestimate');
 const TEST = QUICK ? 100 : 2000;
 /** Darknet-tiny gets CIFAR-10 at its native 32x32 (fully convolutional; 224x224 is ~50x slower here). */
-const DARKNET_RES = 32;
+const DARKNET_RES = Number(process.env.DARKNET_RES ?? 32);
 
 interface Source {
   model: tfl.LayersModel;
@@ -189,7 +189,7 @@ const CASES: Case[] = [
     epochs: { small: QUICK ? 1 : 5, large: QUICK ? 1 : 3 },
   },
   {
-    id: 'darknet-cifar10',
+    id: DARKNET_RES === 32 ? 'darknet-cifar10' : `darknet${DARKNET_RES}-cifar10`,
     title: `Darknet-tiny -> CIFAR-10 (${DARKNET_RES}x${DARKNET_RES} input)`,
     similarityByDesign: 'similar',
     load: async () => {
@@ -214,7 +214,7 @@ const CASES: Case[] = [
     data: (size) => {
       const tr = cifar('train_batch.bin');
       const te = cifar('test_batch.bin');
-      return split(
+      const out = split(
         tr,
         range(10000),
         te,
@@ -223,6 +223,16 @@ const CASES: Case[] = [
         size === 'small' ? SMALL : QUICK ? 30 : 300,
         size === 'small' ? '100/class' : 'capped at 300/class (of 1,000 here)',
       );
+      if (DARKNET_RES !== 32) {
+        // bilinear upsampling of the 32x32 images to the input size chosen
+        for (const part of [out.train, out.test]) {
+          const big = tf.image.resizeBilinear(part.x, [DARKNET_RES, DARKNET_RES]);
+          part.x.dispose();
+          part.x = big;
+        }
+        out.note += `, upsampled to ${DARKNET_RES}x${DARKNET_RES}`;
+      }
+      return out;
     },
     epochs: { small: QUICK ? 1 : 3, large: QUICK ? 1 : 2 },
   },
@@ -243,11 +253,14 @@ async function timed<T>(fn: () => Promise<T>): Promise<[T, number]> {
   return [v, (performance.now() - t0) / 1000];
 }
 
-/** Codes for a layer: global average pooling when a spatial code is wider than 8,192. */
+/** Codes for a layer: global average pooling when a spatial code is wider than 20,000 (as measureSimilarity). */
 function codes(model: tfl.LayersModel, x: tf.Tensor, layer: string): tf.Tensor2D {
   const s = model.getLayer(layer).outputShape as number[];
   const size = s.slice(1).reduce((a, b) => a * b, 1);
-  return extractFeatures(model, x, { layer, pool: s.length === 4 && size > 8192 ? 'avg' : 'none' });
+  return extractFeatures(model, x, {
+    layer,
+    pool: s.length === 4 && size > 20000 ? 'avg' : 'none',
+  });
 }
 
 async function linearOn(c: Case, d: Split, which: 'top' | 'earlier'): Promise<Row> {
