@@ -38,65 +38,139 @@ interface Tridiagonal {
 
 /**
  * Householder reduction of the symmetric row-major `a` (left untouched) to tridiagonal form,
- * working on the lower triangle only (half the memory traffic of the full matrix).
+ * on the lower triangle only. Each step's rank-2 update of the trailing block and the next
+ * step's product (trailing block) x (next reflector) share one sweep over the block, so the
+ * matrix is streamed once per step instead of twice.
  */
 export function tridiagonalize(a: Float64Array, p: number): Tridiagonal {
   const w = a.slice();
   const d = new Float64Array(p);
   const e = new Float64Array(Math.max(p - 1, 0));
   const reflectors: Tridiagonal['reflectors'] = [];
-  const pv = new Float64Array(p);
-  for (let j = 0; j < p - 1; j++) {
-    d[j] = w[j * p + j]!;
-    const m = p - j - 1;
-    const o = j + 1;
-    // x = A[j+1.., j], the column below the diagonal.
-    const v = new Float64Array(m);
-    for (let r = 0; r < m; r++) v[r] = w[(o + r) * p + j]!;
-    let sigma = 0;
-    for (let i = 1; i < m; i++) sigma += v[i]! * v[i]!;
-    if (sigma === 0) {
-      e[j] = v[0]!;
-      reflectors.push({ v, beta: 0 });
-      continue;
+  if (p === 0) return { d, e, reflectors };
+  d[0] = w[0]!;
+  if (p === 1) return { d, e, reflectors };
+  let { v, beta } = reflect(w, p, 0, e);
+  reflectors.push({ v, beta });
+  // q = beta B v for the block starting at row/column 1.
+  let q = new Float64Array(p - 1);
+  for (let r = 0; r < p - 1; r++) {
+    const row = (1 + r) * p + 1;
+    const vr = v[r]!;
+    let s = 0;
+    for (let c = 0; c < r; c++) {
+      const b = w[row + c]!;
+      s += b * v[c]!;
+      q[c] = q[c]! + b * vr;
     }
-    const norm = Math.sqrt(v[0]! * v[0]! + sigma);
-    const alpha = v[0]! > 0 ? -norm : norm;
-    v[0] = v[0]! - alpha;
-    const beta = 2 / (v[0]! * v[0]! + sigma);
-    e[j] = alpha;
-    reflectors.push({ v, beta });
-    // Trailing block B (rows/cols j+1..): B <- H B H = B - v u^T - u v^T with
-    // q = beta B v, u = q - (beta/2)(v.q) v. B v from the lower triangle: each stored entry
-    // B[r][c] (c < r) contributes to rows r and c.
-    pv.fill(0, 0, m);
-    for (let r = 0; r < m; r++) {
-      const row = (o + r) * p + o;
-      const vr = v[r]!;
-      let s = 0;
-      for (let c = 0; c < r; c++) {
-        const b = w[row + c]!;
-        s += b * v[c]!;
-        pv[c] = pv[c]! + b * vr;
-      }
-      pv[r] = pv[r]! + s + w[row + r]! * vr;
-    }
-    let vq = 0;
-    for (let r = 0; r < m; r++) {
-      pv[r] = beta * pv[r]!;
-      vq += v[r]! * pv[r]!;
-    }
-    const half = 0.5 * beta * vq;
-    for (let r = 0; r < m; r++) pv[r] = pv[r]! - half * v[r]!;
-    for (let r = 0; r < m; r++) {
-      const row = (o + r) * p + o;
-      const vr = v[r]!;
-      const ur = pv[r]!;
-      for (let c = 0; c <= r; c++) w[row + c] = w[row + c]! - vr * pv[c]! - ur * v[c]!;
-    }
+    q[r] = q[r]! + s + w[row + r]! * vr;
   }
-  if (p > 0) d[p - 1] = w[(p - 1) * p + p - 1]!;
+  for (let r = 0; r < p - 1; r++) q[r] = beta * q[r]!;
+  const u = new Float64Array(p);
+  for (let j = 0; j < p - 2; j++) {
+    // Step j's block starts at o (size m); its update is B <- B - v u^T - u v^T with
+    // u = q - (beta/2)(v.q) v (Golub & Van Loan, 4th ed., Alg. 8.3.1).
+    const o = j + 1;
+    const m = p - o;
+    let vq = 0;
+    for (let r = 0; r < m; r++) vq += v[r]! * q[r]!;
+    const half = 0.5 * beta * vq;
+    for (let r = 0; r < m; r++) u[r] = q[r]! - half * v[r]!;
+    // Column o first: the next reflector is made from it.
+    for (let r = 0; r < m; r++) {
+      const i = (o + r) * p + o;
+      w[i] = w[i]! - v[r]! * u[0]! - u[r]! * v[0]!;
+    }
+    d[o] = w[o * p + o]!;
+    const next = reflect(w, p, o, e);
+    reflectors.push(next);
+    const v2 = next.v;
+    const q2 = new Float64Array(m - 1);
+    // The rest of the block: update each entry, and use it at once for q2 = B' v2. Two rows at
+    // a time, so that u, v, v2 and q2 are loaded once per pair of rows.
+    let r = 1;
+    for (; r + 1 < m; r += 2) {
+      const rowA = (o + r) * p + o;
+      const rowB = rowA + p;
+      const vA = v[r]!;
+      const uA = u[r]!;
+      const v2A = v2[r - 1]!;
+      const vB = v[r + 1]!;
+      const uB = u[r + 1]!;
+      const v2B = v2[r]!;
+      let sA = 0;
+      let sB = 0;
+      for (let c = 1; c < r; c++) {
+        const uc = u[c]!;
+        const vc = v[c]!;
+        const v2c = v2[c - 1]!;
+        const bA = w[rowA + c]! - vA * uc - uA * vc;
+        const bB = w[rowB + c]! - vB * uc - uB * vc;
+        w[rowA + c] = bA;
+        w[rowB + c] = bB;
+        sA += bA * v2c;
+        sB += bB * v2c;
+        q2[c - 1] = q2[c - 1]! + bA * v2A + bB * v2B;
+      }
+      const dA = w[rowA + r]! - vA * u[r]! - uA * v[r]!;
+      const bB = w[rowB + r]! - vB * u[r]! - uB * v[r]!;
+      w[rowA + r] = dA;
+      w[rowB + r] = bB;
+      sB += bB * v2A;
+      q2[r - 1] = q2[r - 1]! + sA + dA * v2A + bB * v2B;
+      const dB = w[rowB + r + 1]! - vB * u[r + 1]! - uB * v[r + 1]!;
+      w[rowB + r + 1] = dB;
+      q2[r] = q2[r]! + sB + dB * v2B;
+    }
+    for (; r < m; r++) {
+      const row = (o + r) * p + o;
+      const vr = v[r]!;
+      const ur = u[r]!;
+      const v2r = v2[r - 1]!;
+      let s = 0;
+      for (let c = 1; c < r; c++) {
+        const b = w[row + c]! - vr * u[c]! - ur * v[c]!;
+        w[row + c] = b;
+        s += b * v2[c - 1]!;
+        q2[c - 1] = q2[c - 1]! + b * v2r;
+      }
+      const diag = w[row + r]! - vr * u[r]! - ur * v[r]!;
+      w[row + r] = diag;
+      q2[r - 1] = q2[r - 1]! + s + diag * v2r;
+    }
+    for (let r = 0; r < m - 1; r++) q2[r] = next.beta * q2[r]!;
+    v = v2;
+    beta = next.beta;
+    q = q2;
+  }
+  d[p - 1] = w[(p - 1) * p + p - 1]!;
   return { d, e, reflectors };
+}
+
+/**
+ * The Householder reflector `I - beta v v^T` that maps column `j` below the diagonal
+ * (`w[j+1.., j]`) to `(alpha, 0, ..., 0)`; sets `e[j] = alpha`. `beta = 0` when already reduced.
+ */
+function reflect(
+  w: Float64Array,
+  p: number,
+  j: number,
+  e: Float64Array,
+): { v: Float64Array; beta: number } {
+  const m = p - j - 1;
+  const v = new Float64Array(m);
+  for (let r = 0; r < m; r++) v[r] = w[(j + 1 + r) * p + j]!;
+  let sigma = 0;
+  for (let i = 1; i < m; i++) sigma += v[i]! * v[i]!;
+  if (sigma === 0) {
+    e[j] = v[0]!;
+    return { v, beta: 0 };
+  }
+  const norm = Math.sqrt(v[0]! * v[0]! + sigma);
+  const alpha = v[0]! > 0 ? -norm : norm;
+  v[0] = v[0]! - alpha;
+  e[j] = alpha;
+  return { v, beta: 2 / (v[0]! * v[0]! + sigma) };
 }
 
 function tridiagonalNorm(d: Float64Array, e: Float64Array): number {
