@@ -178,7 +178,7 @@ describe.skipIf(skip)('PostgreSQL storage (a real server in a temp dir)', () => 
   }, 60_000);
 
   it.concurrent('survives kill -9 of a worker mid-trial: heartbeats keep a live trial, a dead one is failed on resume', async () => {
-    const storage = open({ heartbeatIntervalMs: 100, staleAfterMs: 1500 });
+    const storage = open({ heartbeatIntervalMs: 100, staleAfterMs: 3000 });
     const p = startWorker('hang');
     for (let i = 0; i < 600; i++) {
       const s = await storage.load('k');
@@ -190,12 +190,13 @@ describe.skipIf(skip)('PostgreSQL storage (a real server in a temp dir)', () => 
         break;
       await sleep(50);
     }
-    // alive: its heartbeat keeps the running trial fresh past staleAfterMs
-    await sleep(2000);
+    // alive: its heartbeat keeps the running trial fresh past staleAfterMs (3 s leaves a loaded
+    // 2-core CI machine room for a late heartbeat)
+    await sleep(3500);
     expect(await storage.staleTrials('k')).toEqual([]);
     p.kill('SIGKILL');
     await exited(p);
-    await sleep(2000);
+    await sleep(3500);
     expect(await storage.staleTrials('k')).toEqual([3]);
     const study = await createStudy({ name: 'k', storage, sampler: randomSampler() });
     expect(study.trials.map((t) => t.state)).toEqual([
