@@ -72,15 +72,18 @@ export function stepsFor(n: number, batchSize: number): number {
 /**
  * The batches of one epoch, each with `owned`: whether the consumer must dispose it.
  * Tensor data is sliced (or gathered in a seeded shuffled order, one `rng.permutation` per epoch).
+ * `skip` leaves out the first batches of that order (the shuffle still draws from `rng` as usual);
+ * an iterable's skipped batches are read and disposed.
  */
 export async function* epochBatches(
   data: TrainData,
-  options: { batchSize: number; shuffle: boolean; rng: Rng },
+  options: { batchSize: number; shuffle: boolean; rng: Rng; skip?: number },
 ): AsyncGenerator<Batch> {
+  const skip = options.skip ?? 0;
   if (isTensorData(data)) {
     const n = data.x.shape[0] as number;
     const order = options.shuffle ? options.rng.permutation(n) : undefined;
-    for (let start = 0; start < n; start += options.batchSize) {
+    for (let start = skip * options.batchSize; start < n; start += options.batchSize) {
       const end = Math.min(n, start + options.batchSize);
       if (order) {
         const idx = tf.tensor1d(order.subarray(start, end), 'int32');
@@ -94,6 +97,7 @@ export async function* epochBatches(
     return;
   }
   const source = typeof data === 'function' ? data() : data;
+  let count = 0;
   for await (const b of source as AsyncIterable<Batch>) {
     if (!b || !(b.x instanceof tf.Tensor) || !(b.y instanceof tf.Tensor)) {
       throw new ConfigError('a batch is not {x, y} tensors', {
@@ -102,6 +106,18 @@ export async function* epochBatches(
         received: b,
       });
     }
-    yield b;
+    count += 1;
+    if (count <= skip) tf.dispose([b.x, b.y]);
+    else yield b;
+  }
+  if (skip > 0 && count <= skip) {
+    throw new ConfigError(
+      'the data has no batches left after those the checkpoint already trained',
+      {
+        argument: 'resumeFrom.batch',
+        expected: `fewer than the ${count} batches the data yields per epoch`,
+        received: skip,
+      },
+    );
   }
 }

@@ -47,6 +47,7 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
     ...c,
     weights: pack(c.weights, chunks, pos),
     optimizerState: pack(c.optimizerState, chunks, pos),
+    ...(c.accumulated ? { accumulated: pack(c.accumulated, chunks, pos) } : {}),
   };
   try {
     await fs.mkdir(dir, { recursive: true });
@@ -66,7 +67,11 @@ export async function saveCheckpoint(dir: string, checkpoint: Checkpoint): Promi
 export async function restoreCheckpoint(dir: string): Promise<Checkpoint> {
   const fs = await import('node:fs/promises');
   const path = await import('node:path');
-  let meta: Checkpoint & { weights: Record<string, Entry>; optimizerState: Record<string, Entry> };
+  let meta: Checkpoint & {
+    weights: Record<string, Entry>;
+    optimizerState: Record<string, Entry>;
+    accumulated?: Record<string, Entry>;
+  };
   let buf: Uint8Array;
   try {
     meta = JSON.parse(await fs.readFile(path.join(dir, 'checkpoint.json'), 'utf8'));
@@ -85,6 +90,7 @@ export async function restoreCheckpoint(dir: string): Promise<Checkpoint> {
       ...meta,
       weights: unpack(meta.weights, buf),
       optimizerState: unpack(meta.optimizerState, buf),
+      ...(meta.accumulated ? { accumulated: unpack(meta.accumulated, buf) } : {}),
     };
   } catch (e) {
     throw new IOError('corrupt checkpoint tensors', { argument: 'dir', received: dir, cause: e });

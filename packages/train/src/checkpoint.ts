@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
+  assertNumber,
   ConfigError,
   type Params,
   type RngState,
@@ -23,13 +24,21 @@ export interface SavedTensor {
 export interface Checkpoint {
   kind: 'train.checkpoint';
   version: 1;
-  /** Epochs completed. */
+  /** Epochs completed (with `batch`: the unfinished epoch the run stopped in). */
   epoch: number;
+  /**
+   * Batches already trained in epoch `epoch` when the run stopped inside it (absent at an epoch
+   * end). `rng` is then the state from the start of that epoch, before its shuffle, so a resumed
+   * run rebuilds the same batch order and skips these batches.
+   */
+  batch?: number;
   /** Updates applied (the schedule step). */
   step: number;
   rng: RngState;
   weights: Record<string, SavedTensor>;
   optimizerState: Record<string, SavedTensor>;
+  /** The gradient sums of an unfinished accumulation group (runs with `accumulateSteps > 1`). */
+  accumulated?: Record<string, SavedTensor>;
   /** The optimizer's JSON, for the record (the state is only valid for the same optimizer). */
   optimizer?: Serialized;
 }
@@ -91,6 +100,18 @@ export function assertCheckpoint(c: unknown, argument = 'resumeFrom'): Checkpoin
       argument,
       expected: "{ kind: 'train.checkpoint', version: 1, ... }",
       received: c,
+    });
+  }
+  assertNumber(`${argument}.epoch`, k.epoch, { min: 0, integer: true });
+  if (k.batch !== undefined) assertNumber(`${argument}.batch`, k.batch, { min: 0, integer: true });
+  if (
+    k.accumulated !== undefined &&
+    (k.accumulated === null || typeof k.accumulated !== 'object')
+  ) {
+    throw new ConfigError('checkpoint gradient sums are not a record of tensors', {
+      argument: `${argument}.accumulated`,
+      expected: 'Record<string, SavedTensor>',
+      received: k.accumulated,
     });
   }
   return k;

@@ -11,6 +11,7 @@ import {
   type Params,
   type Penalty,
   Rng,
+  type RngState,
   resolveHyper,
   type TrainingListener,
 } from '@trainkit/core';
@@ -55,9 +56,17 @@ export interface FitOptions {
   listeners?: TrainingListener[];
   /** A terminal progress bar, shown only when stdout is a TTY and `CI` is unset. Default true. */
   progress?: boolean;
-  /** Continue a run exactly from this checkpoint (weights, optimizer state, step, epoch, Rng). */
+  /**
+   * Continue a run exactly from this checkpoint (weights, optimizer state, step, epoch, Rng). A
+   * checkpoint taken inside an epoch (`batch` set) continues that epoch: the same batch order,
+   * without the batches already trained; its `epochBegin` is emitted again and its epoch-end logs
+   * (and history entry) cover only the batches trained after the resume.
+   */
   resumeFrom?: Checkpoint;
-  /** Receives a checkpoint every `checkpointEvery` epochs (and after the last one). */
+  /**
+   * Receives a checkpoint every `checkpointEvery` epochs (and after the last one), and when a
+   * listener stops the run inside an epoch (then with `batch`: see {@link Checkpoint}).
+   */
   onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Default 1. */
   checkpointEvery?: number;
@@ -68,6 +77,13 @@ export interface FitResult {
   history: Logs[];
   /** Epochs completed in total. */
   epoch: number;
+  /**
+   * When a listener stopped the run inside an epoch: the batches trained in that unfinished epoch
+   * (number `epoch`). Such an epoch emits no `epochEnd`, adds no history entry and runs no
+   * validation; the checkpoint resumes it exactly. A stop requested at an epoch's end (early
+   * stopping) leaves this unset: the epoch counts as done.
+   */
+  batch?: number;
   /** Updates applied in total. */
   step: number;
   stopReason?: string;
@@ -126,6 +142,15 @@ export async function fitFunction(
       ? options.rng
       : new Rng(assertNumber('rng', options.rng ?? 0, { min: 0, integer: true }));
   if (resume) rng = Rng.fromState(resume.rng);
+  // Batches of epoch `epoch` a mid-epoch checkpoint already trained; skipped once on resume.
+  let skip = resume?.batch ?? 0;
+  if (n !== undefined && skip >= stepsFor(n, batchSize)) {
+    throw new ConfigError('the checkpoint stopped after more batches than an epoch has', {
+      argument: 'resumeFrom.batch',
+      expected: `fewer than the ${stepsFor(n, batchSize)} batches of ${batchSize} per epoch`,
+      received: skip,
+    });
+  }
 
   const names = Object.keys(params);
   const vars = names.map((k) => params[k] as tf.Variable);
@@ -163,6 +188,7 @@ export async function fitFunction(
   const lrHyper = learningRateOf(optimizer);
   let step = resume?.step ?? 0;
   let epoch = resume?.epoch ?? 0;
+  let cutBatch: number | undefined;
   const history: Logs[] = [];
   let logs: Logs = {};
   let pending: { ok: tf.Tensor; step: number } | undefined;
@@ -182,6 +208,8 @@ export async function fitFunction(
     if (resume) {
       loadTensors(params, resume.weights, 'resumeFrom.weights');
       loadTensors(ctx.state.vars, resume.optimizerState, 'resumeFrom.optimizerState');
+      if (ctx.accumulated && resume.accumulated)
+        loadTensors(ctx.accumulated, resume.accumulated, 'resumeFrom.accumulated');
     }
     await listeners.trainBegin({
       params,
@@ -191,48 +219,79 @@ export async function fitFunction(
     });
     const lend = listeners.wantsBatches;
     for (; epoch < epochs && !listeners.stopped && nanStep === undefined; ) {
+      // The Rng before this epoch's shuffle: a checkpoint taken inside the epoch replays it.
+      const rngAtStart = rng.getState();
       await listeners.epochBegin({ epoch, step });
       tf.tidy(() => {
         for (const v of Object.values(ctx.sums)) v.assign(tf.zerosLike(v));
       });
       let seen = 0;
-      let batch = 0;
-      for await (const b of epochBatches(train, { batchSize, shuffle, rng })) {
-        const t0 = performance.now();
-        const apply = (batch + 1) % accumulateSteps === 0;
-        const out = trainStep(ctx, b, step, apply, lend);
-        const bs = b.x.shape[0] as number;
-        tf.dispose([b.x, b.y]);
-        const stepTimeMs = performance.now() - t0;
-        await checkPending();
-        pending = { ok: out.ok, step };
-        if (lend) {
-          const lr = lrHyper === undefined ? undefined : resolveHyper(lrHyper, step);
-          await listeners.batchEnd({
-            epoch,
-            batch,
-            step,
-            batchSize: bs,
-            loss: out.loss,
-            params,
-            metrics: out.metrics,
-            stepTimeMs,
-            ...(out.grads ? { grads: out.grads } : {}),
-            ...(out.updates ? { updates: out.updates } : {}),
-            ...(lr === undefined ? {} : { learningRate: lr }),
-          });
+      const first = skip;
+      skip = 0;
+      let batch = first;
+      let ended = false;
+      const batches = epochBatches(train, { batchSize, shuffle, rng, skip: first });
+      try {
+        for (;;) {
+          const next = await batches.next();
+          if (next.done) {
+            ended = true;
+            break;
+          }
+          const b = next.value;
+          const t0 = performance.now();
+          const apply = (batch + 1) % accumulateSteps === 0;
+          const out = trainStep(ctx, b, step, apply, lend);
+          const bs = b.x.shape[0] as number;
+          tf.dispose([b.x, b.y]);
+          const stepTimeMs = performance.now() - t0;
+          await checkPending();
+          pending = { ok: out.ok, step };
+          if (lend) {
+            const lr = lrHyper === undefined ? undefined : resolveHyper(lrHyper, step);
+            await listeners.batchEnd({
+              epoch,
+              batch,
+              step,
+              batchSize: bs,
+              loss: out.loss,
+              params,
+              metrics: out.metrics,
+              stepTimeMs,
+              ...(out.grads ? { grads: out.grads } : {}),
+              ...(out.updates ? { updates: out.updates } : {}),
+              ...(lr === undefined ? {} : { learningRate: lr }),
+            });
+          }
+          tf.dispose([out.loss, ...Object.values(out.metrics)]);
+          tf.dispose(Object.values(out.grads ?? {}));
+          tf.dispose(Object.values(out.updates ?? {}));
+          seen += bs;
+          batch += 1;
+          if (apply) step += 1;
+          if (listeners.stopped || nanStep !== undefined) break;
         }
-        tf.dispose([out.loss, ...Object.values(out.metrics)]);
-        tf.dispose(Object.values(out.grads ?? {}));
-        tf.dispose(Object.values(out.updates ?? {}));
-        seen += bs;
-        batch += 1;
-        if (apply) step += 1;
-        if (listeners.stopped || nanStep !== undefined) break;
+        await checkPending();
+        if (nanStep !== undefined) break;
+        if (!ended) {
+          // Stopped by a listener: at the epoch's last batch the epoch is done, else it is cut.
+          if (n !== undefined) ended = batch >= stepsFor(n, batchSize);
+          else {
+            const peek = await batches.next();
+            if (peek.done) ended = true;
+            else tf.dispose([peek.value.x, peek.value.y]);
+          }
+        }
+      } finally {
+        await batches.return(undefined);
       }
-      await checkPending();
-      if (nanStep !== undefined) break;
-      if (batch === 0) {
+      if (!ended) {
+        cutBatch = batch;
+        if (options.onCheckpoint)
+          await options.onCheckpoint(await captureCheckpoint(ctx, epoch, step, rngAtStart, batch));
+        break;
+      }
+      if (batch === first) {
         throw new ConfigError(`the training data yielded no batches in epoch ${epoch}`, {
           argument: 'data',
           expected:
@@ -256,7 +315,7 @@ export async function fitFunction(
         options.onCheckpoint &&
         (epoch % checkpointEvery === 0 || epoch === epochs || listeners.stopped)
       ) {
-        await options.onCheckpoint(await captureCheckpoint(ctx, epoch, step, rng));
+        await options.onCheckpoint(await captureCheckpoint(ctx, epoch, step, rng.getState()));
       }
     }
     const stopReason =
@@ -277,7 +336,13 @@ export async function fitFunction(
         },
       );
     }
-    return { history, epoch, step, ...(stopReason === undefined ? {} : { stopReason }) };
+    return {
+      history,
+      epoch,
+      step,
+      ...(cutBatch === undefined ? {} : { batch: cutBatch }),
+      ...(stopReason === undefined ? {} : { stopReason }),
+    };
   } finally {
     if (pending) pending.ok.dispose();
     ctx.state.dispose();
@@ -299,16 +364,19 @@ async function captureCheckpoint(
   ctx: StepContext,
   epoch: number,
   step: number,
-  rng: Rng,
+  rng: RngState,
+  batch?: number,
 ): Promise<Checkpoint> {
   return {
     kind: 'train.checkpoint',
     version: 1,
     epoch,
+    ...(batch === undefined ? {} : { batch }),
     step,
-    rng: rng.getState(),
+    rng,
     weights: await saveTensors(ctx.params),
     optimizerState: await saveTensors(ctx.state.vars),
+    ...(ctx.accumulated ? { accumulated: await saveTensors(ctx.accumulated) } : {}),
     optimizer: ctx.optimizer.toJSON(),
   };
 }

@@ -154,7 +154,10 @@ describe('fit (LayersModel)', () => {
     });
     expect(res.step).toBe(3);
     expect(res.stopReason).toBe('enough');
-    expect(res.epoch).toBe(1);
+    // stopped inside epoch 0 (3 of its 6 batches): the epoch is not counted as done
+    expect(res.epoch).toBe(0);
+    expect(res.batch).toBe(3);
+    expect(res.history).toHaveLength(0);
     model.dispose();
     tf.dispose([data.x, data.y]);
   });
