@@ -175,6 +175,22 @@ describe('trainkit (built CLI)', () => {
     const ckpt = JSON.parse(readFileSync(join(dir, 'checkpoint', 'checkpoint.json'), 'utf8'));
     expect(ckpt.epoch).toBeGreaterThanOrEqual(1);
     expect(ckpt.epoch).toBeLessThan(200);
+    // The checkpoint keeps the place inside the cut epoch: resuming it to the end of that epoch
+    // equals the same number of epochs trained without a break.
+    const epochs = String(ckpt.epoch + 1);
+    const resumed = await cli(['train', '--resume', dir, '--epochs', epochs]);
+    expect(resumed.stderr).toBe('');
+    expect(resumed.code).toBe(0);
+    if (ckpt.batch !== undefined) {
+      expect(r.stdout).toContain(`after batch ${ckpt.batch} of`);
+      expect(resumed.stdout).toContain(`batch ${ckpt.batch} of epoch ${ckpt.epoch + 1})`);
+    }
+    const straight = await cli(['train', ...TINY, '--epochs', epochs, '--out', join(tmp, 'nocut')]);
+    expect(straight.code).toBe(0);
+    const rr = JSON.parse(readFileSync(join(dir, 'result.json'), 'utf8'));
+    const rs = JSON.parse(readFileSync(join(tmp, 'nocut', 'result.json'), 'utf8'));
+    expect(rr.step).toBe(rs.step);
+    expect(rr.testLoss).toBeCloseTo(rs.testLoss, 6);
   });
 
   it('bad input: one line naming the problem, exit 2 for usage and 1 for runtime, stack only with --debug', async () => {

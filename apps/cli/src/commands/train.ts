@@ -250,12 +250,12 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
         '\ntrainkit: interrupted, stopping after this step (Ctrl-C again to quit without saving)\n',
       );
     };
-    let cutAt: { epoch: number; batch: number } | undefined;
+    let stopAsked = false;
     const stopper: TrainingListener = {
       onTrainBegin: (e) => (interrupted ? e.stopTraining('interrupted') : undefined),
       onBatchEnd: (e) => {
-        if (!interrupted || cutAt) return;
-        cutAt = { epoch: e.epoch, batch: e.batch };
+        if (!interrupted || stopAsked) return;
+        stopAsked = true;
         e.stopTraining('interrupted');
       },
     };
@@ -268,7 +268,7 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
       listeners.push(earlyStopping({ monitor: 'val_loss', patience: o.earlyStopping }));
     }
     log(
-      `training: ${o.epochs} epochs of ${stepsPerEpoch} steps, batch ${o.batchSize}, ${o.optimizer} lr ${o.lr}${o.schedule !== 'constant' ? ` (${o.schedule})` : ''}${resume ? `, resuming at epoch ${checkpoint?.epoch} (step ${checkpoint?.step})` : ''}; run folder ${dir}`,
+      `training: ${o.epochs} epochs of ${stepsPerEpoch} steps, batch ${o.batchSize}, ${o.optimizer} lr ${o.lr}${o.schedule !== 'constant' ? ` (${o.schedule})` : ''}${resume ? `, resuming at epoch ${checkpoint?.epoch} (step ${checkpoint?.step}${checkpoint?.batch ? `, batch ${checkpoint.batch} of epoch ${checkpoint.epoch + 1}` : ''})` : ''}; run folder ${dir}`,
     );
     let saved = false;
     process.on('SIGINT', onSigint);
@@ -304,16 +304,15 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
     const findings = diagnose(run);
 
     if (interrupted) {
+      // A run cut inside an epoch saves where it stopped: a resumed run finishes that epoch exactly.
+      const within =
+        result.batch === undefined
+          ? ''
+          : ` (epoch ${result.epoch + 1} after batch ${result.batch} of ${stepsPerEpoch}; a resumed run continues it)`;
       const what = saved
-        ? `checkpoint saved at epoch ${result.epoch}, step ${result.step}`
+        ? `checkpoint saved at epoch ${result.epoch}, step ${result.step}${within}`
         : 'nothing saved (no step finished)';
       log(`interrupted after ${seconds.toFixed(1)} s: ${what}`);
-      // @trainkit/train counts a stopped epoch as done (as early stopping does).
-      if (saved && cutAt && cutAt.batch + 1 < stepsPerEpoch) {
-        log(
-          `epoch ${cutAt.epoch + 1} stopped after batch ${cutAt.batch + 1} of ${stepsPerEpoch} and counts as done: a resumed run continues with epoch ${cutAt.epoch + 2}`,
-        );
-      }
       log(`report: ${resolve(report)}`);
       if (saved) log(`resume with: trainkit train --resume ${dir}`);
       throw new Interrupted(
