@@ -90,6 +90,35 @@ describe('fitFunction', () => {
     tf.dispose([data.x, data.y]);
   });
 
+  it('gradient accumulation: a short last group of an epoch is applied as its own mean (hand-computed)', async () => {
+    // y = w x, MSE, SGD lr 0.1, batches of one sample, 3 per epoch, groups of 2: per epoch one
+    // update with the mean gradient of samples 1-2, then one with sample 3 alone.
+    const xs = [1, 2, -1];
+    const ys = [2, 1, 0.5];
+    const data = { x: tf.tensor2d(xs, [3, 1]), y: tf.tensor2d(ys, [3, 1]) };
+    const p: Params = { w: tf.variable(tf.tensor2d([[0.3]])), b: tf.variable(tf.tensor1d([0])) };
+    const grad = (w: number, i: number) => 2 * (w * xs[i]! - ys[i]!) * xs[i]!;
+    let w = 0.3;
+    for (let e = 0; e < 2; e++) {
+      w -= 0.1 * ((grad(w, 0) + grad(w, 1)) / 2);
+      w -= 0.1 * grad(w, 2);
+    }
+    const withoutB: Forward = (q, x) => tf.matMul(x, q.w as tf.Tensor);
+    const r = await fitFunction({ w: p.w as tf.Variable }, withoutB, data, {
+      loss: meanSquaredError(),
+      optimizer: testSgd(0.1),
+      epochs: 2,
+      batchSize: 1,
+      accumulateSteps: 2,
+      shuffle: false,
+      progress: false,
+    });
+    expect(r.step).toBe(4);
+    expect((await p.w!.data())[0]).toBeCloseTo(w, 6);
+    free(p);
+    tf.dispose([data.x, data.y]);
+  });
+
   it('applies constraints after each update, only to weights matching appliesTo', async () => {
     const data = blobs(12);
     const p = makeParams(

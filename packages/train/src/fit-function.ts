@@ -31,7 +31,7 @@ import type { Loss } from './losses/loss';
 import type { Metric } from './metrics/metric';
 import { OptimizerState } from './optimizer-state';
 import { progressBar } from './progress-bar';
-import { type Forward, type StepContext, trainStep } from './train-step';
+import { type Forward, flushAccumulated, type StepContext, trainStep } from './train-step';
 
 export interface FitOptions {
   /** The loss minimised (penalties are added). */
@@ -51,7 +51,11 @@ export interface FitOptions {
   penalties?: Penalty[];
   /** Applied to each matching weight (`appliesTo`) after every update. */
   constraints?: Constraint[];
-  /** Sum gradients over this many batches and apply their mean once. Default 1. */
+  /**
+   * Sum gradients over this many batches and apply their mean once. Groups do not span epochs:
+   * an epoch whose batch count is not a multiple ends with a smaller group, applied as the mean
+   * of the batches it holds. Default 1.
+   */
   accumulateSteps?: number;
   listeners?: TrainingListener[];
   /** A terminal progress bar, shown only when stdout is a TTY and `CI` is unset. Default true. */
@@ -298,6 +302,13 @@ export async function fitFunction(
             'at least one batch per epoch (pass a function returning a fresh iterable, not a used-up iterator)',
           received: 'an empty or exhausted iterable',
         });
+      }
+      // A finished epoch ends its accumulation group: a short last group is applied as the mean
+      // of what it holds, so no group spans two epochs.
+      const leftover = batch % accumulateSteps;
+      if (ctx.accumulated && leftover > 0) {
+        flushAccumulated(ctx, step, leftover);
+        step += 1;
       }
       logs = await readSums(ctx, seen);
       if (options.validationData !== undefined) {

@@ -137,7 +137,7 @@ describe('mid-epoch resume', () => {
 
   it('with gradient accumulation a cut inside a group keeps its partial gradient sums', async () => {
     // 20 examples in batches of 4: 5 batches per epoch; updates after batches 1 and 3 of each
-    // epoch, batch 4's gradient is carried into the next epoch's first update.
+    // epoch, and batch 4 ends the epoch as a group of one: 3 updates per epoch.
     const data = blobs(20, 3);
     const opts: FitOptions = {
       loss: softmaxCrossEntropy(),
@@ -150,13 +150,13 @@ describe('mid-epoch resume', () => {
     };
     const straight = fresh();
     const s = await fitFunction(straight, linear, data, opts);
-    expect(s.step).toBe(6);
+    expect(s.step).toBe(9);
 
     const first = fresh();
     let ckpt: Checkpoint | undefined;
     await fitFunction(first, linear, data, {
       ...opts,
-      // epoch 1 after batch 2: inside a group (updates 0, 1 in epoch 0, update 2 after batch 1)
+      // epoch 1 after batch 2: inside a group (updates 0-2 in epoch 0, update 3 after batch 1)
       listeners: [
         { onBatchEnd: (e) => (e.epoch === 1 && e.batch === 2 ? e.stopTraining('cut') : undefined) },
       ],
@@ -164,14 +164,14 @@ describe('mid-epoch resume', () => {
         ckpt = c;
       },
     });
-    expect(ckpt).toMatchObject({ epoch: 1, batch: 3, step: 3 });
+    expect(ckpt).toMatchObject({ epoch: 1, batch: 3, step: 4 });
     expect(Object.keys(ckpt!.accumulated ?? {}).sort()).toEqual(['b', 'w']);
     const restored = await roundTrip(ckpt!);
     expect(Array.from(restored.accumulated!.w!.values).some((v) => v !== 0)).toBe(true);
 
     const resumed = fresh();
     const r = await fitFunction(resumed, linear, data, { ...opts, resumeFrom: restored });
-    expect(r.step).toBe(6);
+    expect(r.step).toBe(9);
     const want = await values(straight);
     const got = await values(resumed);
     expect(got).toEqual(want); // bit-identical: the same ops on the same batches in the same order

@@ -92,22 +92,7 @@ export function trainStep(
         } else (acc[k] as tf.Variable).assign(tf.where(ok, sum, acc[k] as tf.Variable));
       }
     }
-    let updates: TensorMap | undefined;
-    if (apply) {
-      const out = c.optimizer.update(g, c.state.tensors, c.params, { step });
-      updates = out.updates;
-      c.state.assign(out.state, ok);
-      for (const k of c.names) {
-        const p = c.params[k] as tf.Variable;
-        const u = updates[k];
-        if (!u) continue;
-        let next = tf.add(p, u);
-        for (const con of c.constraints) {
-          if (con.appliesTo === undefined || matchesName(con.appliesTo, k)) next = con(next, k);
-        }
-        p.assign(tf.where(ok, next, p));
-      }
-    }
+    const updates = apply ? applyUpdate(c, g, step, ok) : undefined;
     const out: StepOutput = { loss: value, ok, metrics };
     if (lend) {
       out.grads = g;
@@ -115,4 +100,40 @@ export function trainStep(
     }
     return out as unknown as tf.TensorContainer;
   }) as unknown as StepOutput;
+}
+
+/**
+ * Applies one optimizer update with gradients `g` (constraints included), gated on `ok` so a
+ * non-finite step leaves weights and state unchanged. Runs inside the caller's `tf.tidy`.
+ */
+function applyUpdate(c: StepContext, g: TensorMap, step: number, ok: tf.Tensor): TensorMap {
+  const out = c.optimizer.update(g, c.state.tensors, c.params, { step });
+  c.state.assign(out.state, ok);
+  for (const k of c.names) {
+    const p = c.params[k] as tf.Variable;
+    const u = out.updates[k];
+    if (!u) continue;
+    let next = tf.add(p, u);
+    for (const con of c.constraints) {
+      if (con.appliesTo === undefined || matchesName(con.appliesTo, k)) next = con(next, k);
+    }
+    p.assign(tf.where(ok, next, p));
+  }
+  return out.updates;
+}
+
+/**
+ * Applies the gradients of an accumulation group cut short by the end of an epoch: their mean
+ * over the `count` micro-batches it holds (as PyTorch loops step on the last, smaller group), then
+ * empties the accumulator so every epoch starts a fresh group.
+ */
+export function flushAccumulated(c: StepContext, step: number, count: number): void {
+  const acc = c.accumulated;
+  if (!acc || count <= 0) return;
+  tf.tidy(() => {
+    const g: TensorMap = {};
+    for (const k of c.names) g[k] = tf.div(acc[k] as tf.Variable, count);
+    applyUpdate(c, g, step, tf.greater(c.healthy, 0));
+    for (const k of c.names) (acc[k] as tf.Variable).assign(tf.zerosLike(acc[k] as tf.Variable));
+  });
 }
