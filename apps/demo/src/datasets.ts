@@ -1,22 +1,10 @@
 // Loading datasets in the page: the embedded Fashion-MNIST subset (served beside the site), IDX
 // files the user drops (gzip or not, @trainkit/data's reader), or a folder of images.
 import { IOError, ShapeError } from '@trainkit/core';
-import { type IdxArray, readIdx } from '@trainkit/data';
+import { FASHION_MNIST_CLASSES, type IdxArray, readIdx } from '@trainkit/data';
 import type { DatasetMessage } from './protocol';
 
-/** Fashion-MNIST's class names (Zalando Research), in label order. */
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-];
+export { FASHION_MNIST_CLASSES };
 /** Every model of the demo takes 28x28 grey images. */
 export const IMAGE_SHAPE: [number, number, number] = [28, 28, 1];
 
@@ -82,7 +70,7 @@ export async function embeddedDataset(base: string): Promise<DatasetMessage> {
     test,
     shape: IMAGE_SHAPE,
     numClasses: 10,
-    classNames: FASHION_MNIST_CLASSES,
+    classNames: [...FASHION_MNIST_CLASSES],
   };
 }
 
@@ -125,7 +113,7 @@ export async function idxDataset(files: File[]): Promise<DatasetMessage> {
     numClasses,
     classNames:
       fashion && numClasses === 10
-        ? FASHION_MNIST_CLASSES
+        ? [...FASHION_MNIST_CLASSES]
         : Array.from({ length: numClasses }, (_, i) => String(i)),
   };
 }

@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join } from 'node:path';
 import { IOError } from '@trainkit/core';
+import { FASHION_MNIST_CLASSES } from './class-names';
 import type { Dataset } from './dataset';
 import { downloadFile } from './download-node';
 import { datasetFromIdx } from './idx-dataset';
@@ -40,19 +41,7 @@ interface IdxSpec {
   files: Record<'trainImages' | 'trainLabels' | 'testImages' | 'testLabels', [string, string]>;
 }
 
-/** Fashion-MNIST class names in label order (Xiao, Rasul, Vollgraf 2017). */
-export const FASHION_MNIST_CLASSES = [
-  'T-shirt/top',
-  'Trouser',
-  'Pullover',
-  'Dress',
-  'Coat',
-  'Sandal',
-  'Shirt',
-  'Sneaker',
-  'Bag',
-  'Ankle boot',
-] as const;
+export { FASHION_MNIST_CLASSES };
 
 // Checksums of the official gzipped files as published.
 const FASHION: IdxSpec = {

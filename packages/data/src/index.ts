@@ -1,6 +1,7 @@
 // @trainkit/data: IDX / CIFAR-10 binary / CSV readers, Dataset (seeded shuffle, split, batches),
 // one-hot and pixel normalisation. Browser-safe; Node-only loaders are in '@trainkit/data/node'.
 export { CIFAR10_CLASSES, parseCifar10 } from './cifar10';
+export { FASHION_MNIST_CLASSES } from './class-names';
 export { type CsvOptions, parseCsv } from './csv';
 export { type Batch, type BatchOptions, Dataset, type DatasetInit, type Examples } from './dataset';
 export { gunzip, isGzip, maybeGunzip } from './gunzip';

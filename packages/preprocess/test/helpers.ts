@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type * as tf from '@tensorflow/tfjs-core';
+import { Rng } from '@trainkit/core';
 import { expect } from 'vitest';
 
 /** A committed fixture made by scripts/make_fixtures.py (scikit-learn / numpy). */
@@ -54,4 +55,25 @@ export function covariance(x: ArrayLike<number>, n: number, p: number): Float64A
         c[a * p + b] =
           c[a * p + b]! + ((x[i * p + a]! - mu[a]!) * (x[i * p + b]! - mu[b]!)) / (n - 1);
   return c;
+}
+
+/** A = Q diag(lambda) Q^T with Q a random orthogonal matrix (Gram-Schmidt), row-major. */
+export function withSpectrum(lambda: number[], seed: number): { a: Float64Array; q: number[][] } {
+  const p = lambda.length;
+  const rng = new Rng(seed);
+  const q: number[][] = [];
+  for (let i = 0; i < p; i++) {
+    const v = Array.from({ length: p }, () => rng.normal());
+    for (const u of q) {
+      const d = v.reduce((s, x, j) => s + x * u[j]!, 0);
+      for (let j = 0; j < p; j++) v[j] = v[j]! - d * u[j]!;
+    }
+    const n = Math.hypot(...v);
+    q.push(v.map((x) => x / n));
+  }
+  const a = new Float64Array(p * p);
+  for (let k = 0; k < p; k++)
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < p; j++) a[i * p + j] = a[i * p + j]! + lambda[k]! * q[k]![i]! * q[k]![j]!;
+  return { a, q };
 }
