@@ -26,6 +26,15 @@ export {
 } from './errors';
 export { matchesName, namePattern } from './glob';
 export { type LayerVariableLike, type ModelLike, modelParams, selectParams } from './params';
+export {
+  adler32,
+  crc32,
+  type Deflate,
+  encodePng,
+  type PngImage,
+  toBase64,
+  zlibStored,
+} from './png';
 export { Rng, type RngState, toRng } from './rng';
 export {
   fromJSON,

@@ -2,27 +2,15 @@
 // None, and a zlib stream compressed with fixed-Huffman deflate (RFC 1951, 3.2.6) whose LZ77
 // only looks one pixel back and one row up, which is what flat-coloured plots repeat.
 
+import { adler32, encodePng as encodeCorePng } from '@trainkit/core';
+
+export { crc32 } from '@trainkit/core';
+
 /** An 8-bit RGB image, row-major. */
 export interface RgbImage {
   width: number;
   height: number;
   data: Uint8Array;
-}
-
-let crcTable: Uint32Array | undefined;
-/** CRC-32 (ISO 3309, as PNG chunks use). */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  if (!crcTable) {
-    crcTable = new Uint32Array(256);
-    for (let n = 0; n < 256; n++) {
-      let c = n;
-      for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-      crcTable[n] = c >>> 0;
-    }
-  }
-  let c = ~crc >>> 0;
-  for (const b of bytes) c = crcTable[(c ^ b) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
 }
 
 class BitWriter {
@@ -114,31 +102,15 @@ export function zlibFixed(data: Uint8Array, distances: number[] = [1]): Uint8Arr
   }
   literal(w, 256); // end of block
   const body = w.finish();
-  let a = 1;
-  let b = 0;
-  for (const v of data) {
-    a = (a + v) % 65521;
-    b = (b + a) % 65521;
-  }
   const out = new Uint8Array(body.length + 6);
   out[0] = 0x78; // deflate, 32K window
   out[1] = 0x01; // no preset dictionary, fastest; (0x78 * 256 + 0x01) % 31 === 0
   out.set(body, 2);
-  const adler = ((b << 16) | a) >>> 0;
+  const adler = adler32(data);
   out[out.length - 4] = adler >>> 24;
   out[out.length - 3] = (adler >>> 16) & 0xff;
   out[out.length - 2] = (adler >>> 8) & 0xff;
   out[out.length - 1] = adler & 0xff;
-  return out;
-}
-
-function chunk(type: string, payload: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + payload.length);
-  const view = new DataView(out.buffer);
-  view.setUint32(0, payload.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(payload, 8);
-  view.setUint32(8 + payload.length, crc32(out.subarray(4, 8 + payload.length)));
   return out;
 }
 
@@ -150,31 +122,9 @@ export function encodePng(
   image: RgbImage,
   options: { deflate?: (raw: Uint8Array) => Uint8Array } = {},
 ): Uint8Array {
-  const { width, height, data } = image;
-  const stride = width * 3 + 1;
-  const raw = new Uint8Array(stride * height);
-  for (let y = 0; y < height; y++) {
-    raw[y * stride] = 0; // filter None
-    raw.set(data.subarray(y * width * 3, (y + 1) * width * 3), y * stride + 1);
-  }
-  const ihdr = new Uint8Array(13);
-  const v = new DataView(ihdr.buffer);
-  v.setUint32(0, width);
-  v.setUint32(4, height);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 2; // colour type RGB
-  const idat = options.deflate ? options.deflate(raw) : zlibFixed(raw, [3, 1, stride]);
-  const parts = [
-    Uint8Array.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]),
-    chunk('IHDR', ihdr),
-    chunk('IDAT', idat),
-    chunk('IEND', new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((n, p) => n + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
+  const stride = image.width * 3 + 1;
+  return encodeCorePng(image, {
+    channels: 3,
+    deflate: options.deflate ?? ((raw) => zlibFixed(raw, [3, 1, stride])),
+  });
 }

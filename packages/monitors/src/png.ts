@@ -1,118 +1,15 @@
+// PNG encoding lives in @trainkit/core (shared with @trainkit/hpo); monitors keeps its RGBA API.
+import { type Deflate, encodePng as encode, type PngImage } from '@trainkit/core';
+
+export { crc32, type Deflate, toBase64, zlibStored } from '@trainkit/core';
+
 /** An 8-bit RGBA image, row-major. */
-export interface RgbaImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
-}
-
-/** A deflate (zlib format) compressor, e.g. Node's `zlib.deflateSync`. */
-export type Deflate = (data: Uint8Array) => Uint8Array;
-
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32 (ISO 3309 / PNG / zlib polynomial 0xEDB88320). */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
-
-function adler32(bytes: Uint8Array): number {
-  let a = 1;
-  let b = 0;
-  for (let i = 0; i < bytes.length; i++) {
-    a = (a + bytes[i]!) % 65521;
-    b = (b + a) % 65521;
-  }
-  return ((b << 16) | a) >>> 0;
-}
-
-/** zlib stream of stored (uncompressed) deflate blocks: valid everywhere, no compressor needed. */
-export function zlibStored(data: Uint8Array): Uint8Array {
-  const blocks = Math.max(1, Math.ceil(data.length / 65535));
-  const out = new Uint8Array(2 + data.length + blocks * 5 + 4);
-  out[0] = 0x78;
-  out[1] = 0x01;
-  let o = 2;
-  for (let b = 0; b < blocks; b++) {
-    const start = b * 65535;
-    const len = Math.min(65535, data.length - start);
-    out[o++] = b === blocks - 1 ? 1 : 0;
-    out[o++] = len & 0xff;
-    out[o++] = len >>> 8;
-    out[o++] = ~len & 0xff;
-    out[o++] = (~len >>> 8) & 0xff;
-    out.set(data.subarray(start, start + len), o);
-    o += len;
-  }
-  const ad = adler32(data);
-  out[o++] = ad >>> 24;
-  out[o++] = (ad >>> 16) & 0xff;
-  out[o++] = (ad >>> 8) & 0xff;
-  out[o++] = ad & 0xff;
-  return out;
-}
-
-function chunk(type: string, body: Uint8Array): Uint8Array {
-  const out = new Uint8Array(12 + body.length);
-  const dv = new DataView(out.buffer);
-  dv.setUint32(0, body.length);
-  for (let i = 0; i < 4; i++) out[4 + i] = type.charCodeAt(i);
-  out.set(body, 8);
-  dv.setUint32(8 + body.length, crc32(out.subarray(4, 8 + body.length)));
-  return out;
-}
+export type RgbaImage = PngImage;
 
 /**
- * Encodes an RGBA image as PNG (W3C PNG spec: IHDR, IDAT, IEND; filter 0 on every row).
- * Without `deflate` the image data is stored uncompressed, which every PNG reader accepts.
+ * Encodes an RGBA image as PNG. Without `deflate` the image data is stored uncompressed, which
+ * every PNG reader accepts.
  */
-export function encodePng(image: RgbaImage, deflate: Deflate = zlibStored): Uint8Array {
-  const { width, height, data } = image;
-  if (data.length !== width * height * 4) {
-    throw new RangeError(
-      `encodePng: image.data must hold width*height*4 = ${width * height * 4} bytes, got ${data.length}`,
-    );
-  }
-  const raw = new Uint8Array(height * (width * 4 + 1));
-  for (let y = 0; y < height; y++) {
-    raw[y * (width * 4 + 1)] = 0;
-    raw.set(data.subarray(y * width * 4, (y + 1) * width * 4), y * (width * 4 + 1) + 1);
-  }
-  const ihdr = new Uint8Array(13);
-  const dv = new DataView(ihdr.buffer);
-  dv.setUint32(0, width);
-  dv.setUint32(4, height);
-  ihdr[8] = 8; // bit depth
-  ihdr[9] = 6; // colour type RGBA
-  const sig = new Uint8Array([137, 80, 78, 71, 13, 10, 26, 10]);
-  const parts = [
-    sig,
-    chunk('IHDR', ihdr),
-    chunk('IDAT', deflate(raw)),
-    chunk('IEND', new Uint8Array(0)),
-  ];
-  const out = new Uint8Array(parts.reduce((a, p) => a + p.length, 0));
-  let o = 0;
-  for (const p of parts) {
-    out.set(p, o);
-    o += p.length;
-  }
-  return out;
-}
-
-/** Base64 of bytes, in Node and browsers. */
-export function toBase64(bytes: Uint8Array): string {
-  let s = '';
-  for (let i = 0; i < bytes.length; i += 0x8000)
-    s += String.fromCharCode(...bytes.subarray(i, i + 0x8000));
-  return btoa(s);
+export function encodePng(image: RgbaImage, deflate?: Deflate): Uint8Array {
+  return encode(image, deflate ? { deflate, channels: 4 } : { channels: 4 });
 }
