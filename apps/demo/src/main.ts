@@ -109,6 +109,8 @@ function start(): void {
         break;
       case 'state':
         setState(m.state, m.reason);
+        // Where a pause or stop took effect (the drawn step catches up within 250 ms).
+        if (m.step !== undefined) $('status').dataset.stateStep = String(m.step);
         if (m.tensors !== undefined) $('status').dataset.tensors = String(m.tensors);
         if (m.state === 'done') input('save-model').disabled = false;
         break;

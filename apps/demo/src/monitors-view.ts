@@ -82,11 +82,14 @@ export class MonitorsView {
   private schedule(): void {
     if (this.scheduled) return;
     this.scheduled = true;
+    // Tests (and anyone watching the DOM) can tell that records are waiting to be drawn.
+    $<HTMLElement>('status').dataset.drawPending = 'true';
     const wait = Math.max(0, 250 - (performance.now() - this.lastDraw));
     setTimeout(
       () =>
         requestAnimationFrame(() => {
           this.scheduled = false;
+          delete $<HTMLElement>('status').dataset.drawPending;
           this.lastDraw = performance.now();
           const t0 = performance.now();
           this.draw();

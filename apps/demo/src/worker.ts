@@ -33,6 +33,8 @@ const state: {
   paused: boolean;
   resume?: () => void;
   stop: boolean;
+  /** The last step that ended (the page is told where a pause or stop took effect). */
+  lastStep?: number;
   busy: boolean;
   /** Validation examples of the last run (a reloaded model is evaluated on the same ones). */
   valSize: number;
@@ -41,6 +43,7 @@ const state: {
 /** Pause / stop between steps; yields a macrotask each step so control messages get through. */
 export const control: TrainingListener = {
   async onBatchEnd(e) {
+    state.lastStep = e.step;
     await new Promise((r) => setTimeout(r, 0));
     if (state.paused) {
       post({ type: 'state', state: 'paused', step: e.step });
@@ -131,7 +134,11 @@ async function handle(m: ToWorker) {
       state.paused = false;
       state.resume?.();
       state.resume = undefined;
-      post({ type: 'state', state: 'stopping' });
+      post({
+        type: 'state',
+        state: 'stopping',
+        ...(state.lastStep !== undefined ? { step: state.lastStep } : {}),
+      });
       return;
     case 'train':
     case 'transfer-train': {
@@ -141,6 +148,7 @@ async function handle(m: ToWorker) {
       state.busy = true;
       state.paused = false;
       state.stop = false;
+      state.lastStep = undefined;
       try {
         dropModel();
         post({ type: 'state', state: 'training', step: 0 });
