@@ -56,6 +56,13 @@ async function timeSteps(backend: string, r: Runner, steps: number): Promise<num
   return times;
 }
 
+const WARMUP_S = Number(process.env.BENCH_WARMUP_S ?? 4);
+/** Runs `step` for BENCH_WARMUP_S seconds of wall clock (default 4), and at least twice. */
+async function warmUp(step: () => Promise<unknown>): Promise<void> {
+  const end = performance.now() + 1000 * WARMUP_S;
+  for (let i = 0; i < 2 || performance.now() < end; i++) await step();
+}
+
 // Data parallel: the same model and batch, split over REPLICAS engines (worker_threads).
 async function makeParallel(name: ModelName, r: Runner): Promise<DataParallelTrainer> {
   await tf.setBackend('wasm');
@@ -203,8 +210,6 @@ async function main() {
     lenet: await makeRunner('wasm', 'lenet'),
     resnet: await makeRunner('wasm', 'resnet'),
   };
-  await timeSteps('wasm', wasm.lenet, 5); // warm-up (XNNPACK operators, heap growth)
-  await timeSteps('wasm', wasm.resnet, 2);
   const dpRunners: Record<ModelName, Runner> = {
     lenet: await makeRunner('wasm', 'lenet'),
     resnet: await makeRunner('wasm', 'resnet'),
@@ -213,15 +218,16 @@ async function main() {
     lenet: await makeParallel('lenet', dpRunners.lenet),
     resnet: await makeParallel('resnet', dpRunners.resnet),
   };
-  timeParallel(parallel.lenet, dpRunners.lenet, 5);
-  timeParallel(parallel.resnet, dpRunners.resnet, 2);
-  if (typeof torch !== 'string') {
-    await torch.run('lenet', 10);
-    await torch.run('resnet', 3);
-  }
-  if (typeof torch1 !== 'string') {
-    await torch1.run('lenet', 10);
-    await torch1.run('resnet', 3);
+  // Warm-up, the same time for every variant: V8 first runs wasm through its baseline
+  // compiler and moves hot functions to the optimizing one in the background, so a fresh
+  // engine (each data-parallel worker is one) takes ~3 s of LeNet steps to reach its steady
+  // speed; XNNPACK operators and heap growth settle in the first steps.
+  for (const name of ['lenet', 'resnet'] as const) {
+    await warmUp(() => timeSteps('wasm', wasm[name], 1));
+    await tf.setBackend('wasm');
+    await warmUp(async () => timeParallel(parallel[name], dpRunners[name], 1));
+    if (typeof torch !== 'string') await warmUp(() => torch.run(name, 1));
+    if (typeof torch1 !== 'string') await warmUp(() => torch1.run(name, 1));
   }
   const steps: Record<ModelName, number> = { lenet: 20, resnet: 4 };
   const live = tf.memory().numTensors;
