@@ -16,11 +16,11 @@ import { randomSampler } from './random-sampler';
 import { createStudy } from './study';
 
 const here = new URL('.', import.meta.url).pathname;
-const worker = join(here, '..', 'test', 'journal-worker.ts');
+const worker = join(here, '..', 'test', 'storage-worker.ts');
 function startWorker(journal: string, mode: string): ChildProcess {
   return spawn(
     process.execPath,
-    ['--conditions=@trainkit/source', '--import', 'tsx', worker, journal, mode],
+    ['--conditions=@trainkit/source', '--import', 'tsx', worker, 'journal', journal, mode, journal],
     {
       cwd: join(here, '..'),
       stdio: ['ignore', 'ignore', 'pipe'],
