@@ -116,6 +116,23 @@ function split(
 }
 
 const digits = range(10);
+
+/** Fashion-MNIST: train pool = its 60,000 training images (the small case takes 100/class, the
+ * large one up to `cap`/class), test = its test file. */
+function fashionSplit(classes: number[], size: 'small' | 'large', cap: number): Split {
+  const tr = idx('data/fashion-mnist', 'train');
+  const te = idx('data/fashion-mnist', 't10k');
+  const capText = `capped at ${cap.toLocaleString('en-US')}/class (of 6,000)`;
+  return split(
+    tr,
+    range(60000),
+    te,
+    range(10000),
+    classes,
+    size === 'small' ? SMALL : QUICK ? 30 : cap,
+    size === 'small' ? '100/class' : capText,
+  );
+}
 const CASES: Case[] = [
   {
     id: 'doodlenet-mnist',
@@ -150,19 +167,7 @@ const CASES: Case[] = [
       model: await loadModelFromPath(shared('models/doodlenet')),
       top: 'dense',
     }),
-    data: (size) => {
-      const tr = idx('data/fashion-mnist', 'train');
-      const te = idx('data/fashion-mnist', 't10k');
-      return split(
-        tr,
-        range(60000),
-        te,
-        range(10000),
-        digits,
-        size === 'small' ? SMALL : QUICK ? 30 : 500,
-        size === 'small' ? '100/class' : 'capped at 500/class (of 6,000)',
-      );
-    },
+    data: (size) => fashionSplit(digits, size, 500),
     epochs: { small: QUICK ? 1 : 5, large: QUICK ? 1 : 2 },
   },
   {
@@ -173,19 +178,7 @@ const CASES: Case[] = [
       model: await loadModelFromPath(join(pkgDir, 'fixtures', 'fashion04-cnn')),
       top: 'codes',
     }),
-    data: (size) => {
-      const tr = idx('data/fashion-mnist', 'train');
-      const te = idx('data/fashion-mnist', 't10k');
-      return split(
-        tr,
-        range(60000),
-        te,
-        range(10000),
-        [5, 6, 7, 8, 9],
-        size === 'small' ? SMALL : QUICK ? 30 : 1000,
-        size === 'small' ? '100/class' : 'capped at 1,000/class (of 6,000)',
-      );
-    },
+    data: (size) => fashionSplit([5, 6, 7, 8, 9], size, 1000),
     epochs: { small: QUICK ? 1 : 5, large: QUICK ? 1 : 3 },
   },
   {
