@@ -279,29 +279,31 @@ export async function createDataParallelTrainer(
     for (let i = 0; i < workers; i++) waitFor(i);
 
     let loss = n0 * (mine.value.dataSync()[0] as number);
+    // Batch-mean gradient = sum over shards of (n_r / n) x the shard-mean gradient, and the
+    // moving statistics (BN) as the shard-size-weighted mean over replicas: summed here in
+    // JavaScript (one upload per variable, no kernel per shard and variable).
+    const weighted = (own: tf.Tensor, off: number, size: number): Float32Array => {
+      const sum = Float32Array.from(own.dataSync() as Float32Array);
+      const w0 = n0 / n;
+      for (let k = 0; k < size; k++) sum[k] = (sum[k] as number) * w0;
+      for (let i = 0; i < workers; i++) {
+        const part = outs[i] as Float32Array;
+        const w = (sizes[i + 1] as number) / n;
+        for (let k = 0; k < size; k++) sum[k] = (sum[k] as number) + w * (part[off + k] as number);
+      }
+      return sum;
+    };
     tf.tidy(() => {
-      // Batch-mean gradient = sum over shards of (n_r / n) x the shard-mean gradient.
       const grads: tf.NamedTensorMap = {};
       let off = 0;
       for (const v of trainable) {
-        let g = tf.mul(mine.grads[v.name] as tf.Tensor, n0 / n);
-        for (let i = 0; i < workers; i++) {
-          const part = tf.tensor((outs[i] as Float32Array).slice(off, off + v.size), v.shape);
-          g = tf.add(g, tf.mul(part, (sizes[i + 1] as number) / n));
-        }
-        grads[v.name] = g;
+        grads[v.name] = tf.tensor(weighted(mine.grads[v.name] as tf.Tensor, off, v.size), v.shape);
         off += v.size;
       }
       optimizer.applyGradients(grads);
-      // Moving statistics (BN): the shard-size-weighted mean over replicas.
       off = gradTotal;
       for (const v of stats) {
-        let s = tf.mul(v, n0 / n);
-        for (let i = 0; i < workers; i++) {
-          const part = tf.tensor((outs[i] as Float32Array).slice(off, off + v.size), v.shape);
-          s = tf.add(s, tf.mul(part, (sizes[i + 1] as number) / n));
-        }
-        v.assign(s);
+        v.assign(tf.tensor(weighted(v, off, v.size), v.shape));
         off += v.size;
       }
     });
