@@ -206,48 +206,46 @@ async function main() {
   row('cpu + trainkit', 'resnet').note = 'skipped: tens of seconds per step';
 
   installFastKernels('wasm');
-  const wasm: Record<ModelName, Runner> = {
-    lenet: await makeRunner('wasm', 'lenet'),
-    resnet: await makeRunner('wasm', 'resnet'),
-  };
-  const dpRunners: Record<ModelName, Runner> = {
-    lenet: await makeRunner('wasm', 'lenet'),
-    resnet: await makeRunner('wasm', 'resnet'),
-  };
-  const parallel: Record<ModelName, DataParallelTrainer> = {
-    lenet: await makeParallel('lenet', dpRunners.lenet),
-    resnet: await makeParallel('resnet', dpRunners.resnet),
-  };
-  // Warm-up, the same time for every variant: V8 first runs wasm through its baseline
-  // compiler and moves hot functions to the optimizing one in the background, so a fresh
-  // engine (each data-parallel worker is one) takes ~3 s of LeNet steps to reach its steady
-  // speed; XNNPACK operators and heap growth settle in the first steps.
+  // One model at a time: its trainkit variants are built, warmed, timed and disposed before the
+  // next model's exist. Sharing one engine with the ResNet's ~1 GB heap and its idle
+  // data-parallel worker slowed LeNet-5's steps by a third (one engine and 2 replicas alike),
+  // which a user training one model never sees; PyTorch builds each model afresh per request.
+  const steps: Record<ModelName, number> = { lenet: 20, resnet: 4 };
+  const live: string[] = [];
+  let leaks = '';
   for (const name of ['lenet', 'resnet'] as const) {
-    await warmUp(() => timeSteps('wasm', wasm[name], 1));
+    const wasm = await makeRunner('wasm', name);
+    const dpRunner = await makeRunner('wasm', name);
+    const parallel = await makeParallel(name, dpRunner);
+    // Warm-up, the same time for every variant: V8 first runs wasm through its baseline
+    // compiler and moves hot functions to the optimizing one in the background, so a fresh
+    // engine (each data-parallel worker is one) takes ~3 s of LeNet steps to reach its steady
+    // speed; XNNPACK operators and heap growth settle in the first steps.
+    await warmUp(() => timeSteps('wasm', wasm, 1));
     await tf.setBackend('wasm');
-    await warmUp(async () => timeParallel(parallel[name], dpRunners[name], 1));
+    await warmUp(async () => timeParallel(parallel, dpRunner, 1));
     if (typeof torch !== 'string') await warmUp(() => torch.run(name, 1));
     if (typeof torch1 !== 'string') await warmUp(() => torch1.run(name, 1));
-  }
-  const steps: Record<ModelName, number> = { lenet: 20, resnet: 4 };
-  const live = tf.memory().numTensors;
-  for (let round = 0; round < ROUNDS; round++) {
-    for (const name of ['lenet', 'resnet'] as const) {
+    const before = tf.memory().numTensors;
+    for (let round = 0; round < ROUNDS; round++) {
       if (typeof torch !== 'string')
         row('PyTorch', name).times.push(...(await torch.run(name, steps[name])));
-      row('wasm + trainkit', name).times.push(
-        ...(await timeSteps('wasm', wasm[name], steps[name])),
-      );
+      row('wasm + trainkit', name).times.push(...(await timeSteps('wasm', wasm, steps[name])));
       await tf.setBackend('wasm');
-      row(DP, name).times.push(...timeParallel(parallel[name], dpRunners[name], steps[name]));
+      row(DP, name).times.push(...timeParallel(parallel, dpRunner, steps[name]));
       if (typeof torch1 !== 'string') {
         row('PyTorch, 1 thread', name).times.push(...(await torch1.run(name, steps[name])));
       }
     }
+    live.push(`${name} ${before} -> ${tf.memory().numTensors}`);
+    if (name === 'lenet') leaks = leakCheck(parallel, dpRunner);
+    await parallel.dispose();
+    for (const r of [wasm, dpRunner]) {
+      r.model.dispose();
+      tf.dispose([r.x, r.y]);
+      r.opt.dispose();
+    }
   }
-  const leaks = leakCheck(parallel.lenet, dpRunners.lenet);
-  await parallel.lenet.dispose();
-  await parallel.resnet.dispose();
   if (typeof torch1 !== 'string') torch1.close();
   if (typeof torch !== 'string') torch.close();
   else
@@ -256,9 +254,7 @@ async function main() {
 
   printTable();
   printHeadline();
-  console.log(
-    `live tfjs tensors before -> after the timed steps: ${live} -> ${tf.memory().numTensors}`,
-  );
+  console.log(`live tfjs tensors before -> after the timed steps: ${live.join(', ')}`);
   console.log(leaks);
   // The other hot paths, each measured against its own baseline in this run
   // (BENCH_ONLY_TRAINING=1 skips them).
