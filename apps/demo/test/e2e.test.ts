@@ -56,13 +56,16 @@ interface Probe {
   gaps: number[];
   /** Durations of the page's chart redraws (user timing 'demo:draw'). */
   draws?: number[];
+  /** Wall-clock ms between startProbe and stopProbe. */
+  wallMs?: number;
+  start?: number;
 }
 
 /** Starts recording long tasks and the gaps between animation frames in the page. */
 async function startProbe(page: Page): Promise<void> {
   await page.evaluate(() => {
     const w = window as unknown as { probe: Probe & { on: boolean } };
-    w.probe = { longTasks: [], gaps: [], on: true };
+    w.probe = { longTasks: [], gaps: [], on: true, start: performance.now() };
     new PerformanceObserver((list) => {
       for (const e of list.getEntries()) w.probe.longTasks.push(e.duration);
     }).observe({ type: 'longtask' });
@@ -78,34 +81,28 @@ async function startProbe(page: Page): Promise<void> {
 }
 
 /**
- * The page must stay responsive while the worker trains: no main-thread task over 2 s (training
- * on the main thread would block it for the whole run: tens of seconds), always; and no
- * main-thread task over 200 ms when the machine is not overloaded. (On a shared 2-core machine at
- * load 12 a 20 ms task of the page can take ten times as long: there the 200 ms figure is
- * printed, not asserted.)
- *
- * Frames: 95% within 100 ms and no gap over 2 s, asserted where frames depend on the page alone.
- * With WebGPU on SwiftShader (`frames: false`) the browser's GPU process both computes the
- * training and composites the frames on the CPU, so on a loaded machine a frame can wait
- * seconds for it while the page's own thread is idle: there the frame gaps are printed only,
- * and the task bound is 8 s.
+ * The page must stay responsive while the worker trains (training on the page's own thread
+ * would block it for the whole run, tens of seconds):
+ * - tasks: none over 2 s, and all long tasks (> 50 ms) together under a quarter of the run's
+ *   wall clock (measured: 3-8 tasks of 100-200 ms in an 8-30 s run, ~5%); a single-task bound
+ *   tighter than 2 s is printed, not asserted: on this shared 2-core machine a 20 ms task of the
+ *   page can take ten times as long under load;
+ * - frames: 95% within 100 ms and no gap over 2 s, asserted where frames depend on the page
+ *   alone. With WebGPU on SwiftShader (`frames: false`) the browser's GPU process both computes
+ *   the training and composites the frames on the CPU, so on a loaded machine a frame, or a
+ *   canvas draw of the page, can wait seconds for it while the page's thread is idle: there
+ *   frame gaps are printed only and the task bound is 8 s.
  */
-function expectResponsive(probe: Probe, { frames = true } = {}): void {
+function expectResponsive(probe: Required<Probe>, { frames = true } = {}): void {
   const sorted = [...probe.gaps].sort((a, b) => a - b);
   expect(sorted.length).toBeGreaterThan(10);
-  // A canvas draw can wait on that same GPU process too: there the bound only tells a page
-  // that stays usable from one that trains on its own thread (blocked for the whole 20-30 s run).
   expect(Math.max(0, ...probe.longTasks)).toBeLessThan(frames ? 2000 : 8000);
+  const busy = probe.longTasks.reduce((a, b) => a + b, 0);
+  expect(busy).toBeLessThan(probe.wallMs / 4);
   if (frames) {
     expect(sorted[Math.floor(0.95 * (sorted.length - 1))]!).toBeLessThan(100);
     expect(Math.max(0, ...probe.gaps)).toBeLessThan(2000);
   }
-  const load = loadavg()[0]! / cpus().length;
-  if (load <= 2) expect(Math.max(0, ...probe.longTasks)).toBeLessThan(200);
-  else
-    console.log(
-      `[demo] load ${load.toFixed(1)} per core: the 200 ms long-task budget is not asserted`,
-    );
 }
 
 async function stopProbe(page: Page, label: string): Promise<Required<Probe>> {
@@ -113,14 +110,16 @@ async function stopProbe(page: Page, label: string): Promise<Required<Probe>> {
     const w = window as unknown as { probe: Probe & { on: boolean } };
     w.probe.on = false;
     const draws = performance.getEntriesByName('demo:draw').map((e) => e.duration);
-    return { longTasks: w.probe.longTasks, gaps: w.probe.gaps, draws };
+    const wallMs = performance.now() - (w.probe.start ?? 0);
+    return { longTasks: w.probe.longTasks, gaps: w.probe.gaps, draws, wallMs, start: 0 };
   });
   const sorted = [...probe.gaps].sort((a, b) => a - b);
   const q = (f: number) => (sorted[Math.floor(f * (sorted.length - 1))] ?? 0).toFixed(0);
   console.log(
     `[demo] ${label}: ${probe.gaps.length} frames, frame gap median ${q(0.5)} ms, p95 ${q(0.95)} ms, max ${q(1)} ms; ` +
       `${probe.longTasks.length} long tasks, longest ${Math.max(0, ...probe.longTasks).toFixed(0)} ms; ` +
-      `${probe.draws.length} chart redraws, longest ${Math.max(0, ...probe.draws).toFixed(0)} ms; load ${(loadavg()[0]! / cpus().length).toFixed(1)} per core`,
+      `${probe.draws.length} chart redraws, longest ${Math.max(0, ...probe.draws).toFixed(0)} ms; ` +
+      `long tasks ${probe.longTasks.reduce((a, b) => a + b, 0).toFixed(0)} of ${probe.wallMs.toFixed(0)} ms; load ${(loadavg()[0]! / cpus().length).toFixed(1)} per core`,
   );
   return probe;
 }
@@ -188,7 +187,11 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     return { page, errors };
   }
 
-  /** Fails with the page's error banner (if any) instead of a bare timeout. */
+  /**
+   * Waits for the run's end and for the page to draw what arrived before it (redraws are
+   * throttled to one per 250 ms, later on a loaded machine). Fails with the page's error banner
+   * (if any) instead of a bare timeout.
+   */
   async function waitDone(page: Page, timeout: number): Promise<void> {
     await Promise.race([
       page.waitForSelector('#status[data-state="done"]', { timeout, state: 'attached' }),
@@ -196,6 +199,7 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
         throw new Error(`error banner: ${await page.textContent('#banner')}`);
       }),
     ]);
+    await page.waitForSelector('#status:not([data-draw-pending])', { state: 'attached' });
   }
 
   it('trains on WebGPU (SwiftShader in a worker) and draws the loss and accuracy', async (ctx) => {
