@@ -7,8 +7,8 @@ import { expectNoLeaks } from '@trainkit/core/test';
 import { exponentialDecay, sgd } from '@trainkit/optimizers';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../test/blobs';
+import { fitKeepingCheckpoint } from '../test/fit-keeping-checkpoint';
 import { testMomentum, testSgd } from '../test/tiny-optimizers';
-import type { Checkpoint } from './checkpoint';
 import { restoreCheckpoint, saveCheckpoint } from './checkpoint-node';
 import { fitFunction } from './fit-function';
 import { meanSquaredError } from './losses/mean-squared-error';
@@ -218,18 +218,11 @@ describe('fitFunction', () => {
       await fitFunction(straight, linear, data, { ...opts, epochs: 2 });
 
       const first = makeParams(init, [0, 0, 0]);
-      let ckpt: Checkpoint | undefined;
-      await fitFunction(first, linear, data, {
-        ...opts,
-        epochs: 1,
-        onCheckpoint: (c) => {
-          ckpt = c;
-        },
-      });
+      const { ckpt } = await fitKeepingCheckpoint(first, linear, data, { ...opts, epochs: 1 });
       expect(ckpt?.epoch).toBe(1);
       expect(ckpt?.step).toBe(5);
       const dir = mkdtempSync(join(tmpdir(), 'trainkit-ckpt-'));
-      await saveCheckpoint(dir, ckpt!);
+      await saveCheckpoint(dir, ckpt);
       const restored = await restoreCheckpoint(dir);
       rmSync(dir, { recursive: true });
       expect(restored.step).toBe(5);
@@ -263,7 +256,6 @@ describe('fitFunction', () => {
   it('restoreCheckpoint reports a missing directory with an IOError; mismatched checkpoints are refused', async () => {
     await expect(restoreCheckpoint('/nonexistent/trainkit')).rejects.toThrow(IOError);
     const data = blobs(6);
-    let ckpt: Checkpoint | undefined;
     const p = makeParams(
       [
         [0, 0, 0],
@@ -271,13 +263,10 @@ describe('fitFunction', () => {
       ],
       [0, 0, 0],
     );
-    await fitFunction(p, linear, data, {
+    const { ckpt } = await fitKeepingCheckpoint(p, linear, data, {
       loss: softmaxCrossEntropy(),
       optimizer: testSgd(0.1),
       progress: false,
-      onCheckpoint: (c) => {
-        ckpt = c;
-      },
     });
     const other = { w: tf.variable(tf.zeros([3, 3])), b: p.b! } as Params;
     await expect(

@@ -6,6 +6,7 @@ import { ConfigError, type Params, ValueRangeError } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/core/test';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../test/blobs';
+import { fitKeepingCheckpoint } from '../test/fit-keeping-checkpoint';
 import { testMomentum, testSgd } from '../test/tiny-optimizers';
 import type { Batch } from './batches';
 import type { Checkpoint } from './checkpoint';
@@ -41,22 +42,16 @@ async function roundTrip(c: Checkpoint): Promise<Checkpoint> {
 }
 
 /** Trains with a listener stopping after update `stopAt` (0-based), returning the checkpoint. */
-async function cut(
+const cut = (
   p: Params,
   data: Parameters<typeof fitFunction>[2],
   opts: FitOptions,
   stopAt: number,
-) {
-  let ckpt: Checkpoint | undefined;
-  const res = await fitFunction(p, linear, data, {
+) =>
+  fitKeepingCheckpoint(p, linear, data, {
     ...opts,
     listeners: [{ onBatchEnd: (e) => (e.step === stopAt ? e.stopTraining('cut') : undefined) }],
-    onCheckpoint: (c) => {
-      ckpt = c;
-    },
   });
-  return { res, ckpt: ckpt as Checkpoint };
-}
 
 describe('mid-epoch resume', () => {
   it('stopping after 8 of 15 updates mid-epoch + resume == 15 updates in one go (shuffled, momentum)', async () => {
@@ -153,20 +148,16 @@ describe('mid-epoch resume', () => {
     expect(s.step).toBe(9);
 
     const first = fresh();
-    let ckpt: Checkpoint | undefined;
-    await fitFunction(first, linear, data, {
+    const { ckpt } = await fitKeepingCheckpoint(first, linear, data, {
       ...opts,
       // epoch 1 after batch 2: inside a group (updates 0-2 in epoch 0, update 3 after batch 1)
       listeners: [
         { onBatchEnd: (e) => (e.epoch === 1 && e.batch === 2 ? e.stopTraining('cut') : undefined) },
       ],
-      onCheckpoint: (c) => {
-        ckpt = c;
-      },
     });
     expect(ckpt).toMatchObject({ epoch: 1, batch: 3, step: 4 });
-    expect(Object.keys(ckpt!.accumulated ?? {}).sort()).toEqual(['b', 'w']);
-    const restored = await roundTrip(ckpt!);
+    expect(Object.keys(ckpt.accumulated ?? {}).sort()).toEqual(['b', 'w']);
+    const restored = await roundTrip(ckpt);
     expect(Array.from(restored.accumulated!.w!.values).some((v) => v !== 0)).toBe(true);
 
     const resumed = fresh();
@@ -229,22 +220,18 @@ describe('mid-epoch resume', () => {
   it('early stopping at an epoch end still counts the epoch as done', async () => {
     const data = blobs(12);
     const p = fresh();
-    let ckpt: Checkpoint | undefined;
-    const res = await fitFunction(p, linear, data, {
+    const { res, ckpt } = await fitKeepingCheckpoint(p, linear, data, {
       loss: softmaxCrossEntropy(),
       optimizer: testSgd(0.1),
       batchSize: 4,
       epochs: 5,
       progress: false,
       listeners: [{ onEpochEnd: (e) => (e.epoch === 1 ? e.stopTraining('plateau') : undefined) }],
-      onCheckpoint: (c) => {
-        ckpt = c;
-      },
     });
     expect(res).toMatchObject({ epoch: 2, step: 6, stopReason: 'plateau' });
     expect(res.batch).toBeUndefined();
     expect(ckpt).toMatchObject({ epoch: 2, step: 6 });
-    expect(ckpt!.batch).toBeUndefined();
+    expect(ckpt.batch).toBeUndefined();
     free(p);
     tf.dispose([data.x, data.y]);
   });
@@ -261,17 +248,10 @@ describe('mid-epoch resume', () => {
     const straight = fresh();
     await fitFunction(straight, linear, data, { ...opts, epochs: 2 });
     const first = fresh();
-    let ckpt: Checkpoint | undefined;
-    await fitFunction(first, linear, data, {
-      ...opts,
-      epochs: 1,
-      onCheckpoint: (c) => {
-        ckpt = c;
-      },
-    });
+    const { ckpt } = await fitKeepingCheckpoint(first, linear, data, { ...opts, epochs: 1 });
     // exactly the fields a version-1 checkpoint had before mid-epoch resume, written as JSON
     const dir = mkdtempSync(join(tmpdir(), 'trainkit-old-'));
-    await saveCheckpoint(dir, ckpt!);
+    await saveCheckpoint(dir, ckpt);
     const meta = JSON.parse(readFileSync(join(dir, 'checkpoint.json'), 'utf8'));
     expect(Object.keys(meta).sort()).toEqual(
       ['epoch', 'kind', 'optimizer', 'optimizerState', 'rng', 'step', 'version', 'weights'].sort(),

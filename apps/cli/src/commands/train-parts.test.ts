@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeaks } from '@trainkit/core/test';
 import { describe, expect, it } from 'vitest';
 import { UsageError } from '../usage-error';
+import { OPTIMIZERS, SCHEDULES } from './specs';
 import {
   architectureOptions,
   augmentation,
@@ -118,16 +119,8 @@ describe('initialize', () => {
 
 describe('buildOptimizer and augmentation', () => {
   it('builds each optimizer and schedule, and refuses weight decay where it has no meaning', () => {
-    for (const optimizer of [
-      'sgd',
-      'momentum',
-      'nesterov',
-      'adam',
-      'adamw',
-      'rmsprop',
-      'adagrad',
-    ]) {
-      for (const schedule of ['constant', 'cosine', 'step', 'exponential', 'onecycle']) {
+    for (const optimizer of OPTIMIZERS) {
+      for (const schedule of SCHEDULES) {
         const opt = buildOptimizer({ ...base, optimizer, schedule, warmup: 2, clip: 1 }, 100, 10);
         expect(typeof opt.update).toBe('function');
       }
