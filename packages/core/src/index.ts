@@ -32,6 +32,7 @@ export {
   type Deflate,
   encodePng,
   type PngImage,
+  reflectedCrc32,
   toBase64,
   zlibStored,
 } from './png';

@@ -12,22 +12,26 @@ export interface PngImage {
 /** A deflate (zlib format) compressor, e.g. Node's `zlib.deflateSync`. */
 export type Deflate = (data: Uint8Array) => Uint8Array;
 
-const CRC_TABLE = (() => {
-  const t = new Uint32Array(256);
+/**
+ * A table-driven reflected CRC-32 for `polynomial` (reversed bit order), with the usual
+ * all-ones initial value and final inversion; `crc` continues a previous value.
+ */
+export function reflectedCrc32(polynomial: number): (bytes: Uint8Array, crc?: number) => number {
+  const table = new Uint32Array(256);
   for (let n = 0; n < 256; n++) {
     let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0xedb88320 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
+    for (let k = 0; k < 8; k++) c = c & 1 ? polynomial ^ (c >>> 1) : c >>> 1;
+    table[n] = c >>> 0;
   }
-  return t;
-})();
+  return (bytes, crc = 0) => {
+    let c = ~crc >>> 0;
+    for (let i = 0; i < bytes.length; i++) c = table[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
+    return ~c >>> 0;
+  };
+}
 
 /** CRC-32 (ISO 3309 / PNG / zlib polynomial 0xEDB88320). */
-export function crc32(bytes: Uint8Array, crc = 0): number {
-  let c = ~crc >>> 0;
-  for (let i = 0; i < bytes.length; i++) c = CRC_TABLE[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return ~c >>> 0;
-}
+export const crc32 = reflectedCrc32(0xedb88320);
 
 /** Adler-32 (RFC 1950), the zlib stream's checksum. */
 export function adler32(bytes: Uint8Array): number {

@@ -1,23 +1,8 @@
-import { IOError } from '@trainkit/core';
+import { IOError, reflectedCrc32 } from '@trainkit/core';
 import type { Histogram } from './records';
 
-// --- CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as TFRecord uses ---
-const CRC32C = (() => {
-  const t = new Uint32Array(256);
-  for (let n = 0; n < 256; n++) {
-    let c = n;
-    for (let k = 0; k < 8; k++) c = c & 1 ? 0x82f63b78 ^ (c >>> 1) : c >>> 1;
-    t[n] = c >>> 0;
-  }
-  return t;
-})();
-
-/** CRC-32C of bytes. */
-export function crc32c(bytes: Uint8Array): number {
-  let c = 0xffffffff;
-  for (let i = 0; i < bytes.length; i++) c = CRC32C[(c ^ bytes[i]!) & 0xff]! ^ (c >>> 8);
-  return (c ^ 0xffffffff) >>> 0;
-}
+/** CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as TFRecord uses. */
+export const crc32c = reflectedCrc32(0x82f63b78);
 
 /** TFRecord's masked CRC: rotate right by 15 and add 0xa282ead8. */
 export function maskedCrc32c(bytes: Uint8Array): number {
