@@ -1,22 +1,19 @@
 import { gzipSync } from 'node:zlib';
 import { errorCode } from '@trainkit/core/test';
 import { describe, expect, it } from 'vitest';
+import { idxBytes as idx } from '../test/fixtures';
 import { FASHION_MNIST_CLASSES, idxDataset } from './datasets';
 
-function idx(dims: number[], value: (i: number) => number): Uint8Array {
-  const count = dims.reduce((a, b) => a * b, 1);
-  const out = new Uint8Array(4 + 4 * dims.length + count);
-  const view = new DataView(out.buffer);
-  out[2] = 0x08;
-  out[3] = dims.length;
-  dims.forEach((d, i) => {
-    view.setUint32(4 + 4 * i, d, false);
-  });
-  for (let i = 0; i < count; i++) out[4 + 4 * dims.length + i] = value(i);
-  return out;
-}
 const file = (name: string, bytes: Uint8Array) =>
   new File([bytes as Uint8Array<ArrayBuffer>], name);
+/** An images file ([n, h, w], all `pixel`) and its labels file (`label(i)`), named `<prefix>-…`. */
+const pair = (prefix: string, dims: number[], label: (i: number) => number, pixel = 0) => [
+  file(
+    `${prefix}-images-idx3-ubyte`,
+    idx(dims, () => pixel),
+  ),
+  file(`${prefix}-labels-idx1-ubyte`, idx([dims[0]!], label)),
+];
 
 describe('idxDataset', () => {
   it('pairs images and labels, train and t10k, gzip or not', async () => {
@@ -42,30 +39,12 @@ describe('idxDataset', () => {
   });
 
   it('names Fashion-MNIST classes when the file says fashion', async () => {
-    const d = await idxDataset([
-      file(
-        'fashion-train-images-idx3-ubyte',
-        idx([10, 28, 28], () => 0),
-      ),
-      file(
-        'fashion-train-labels-idx1-ubyte',
-        idx([10], (i) => i),
-      ),
-    ]);
+    const d = await idxDataset(pair('fashion-train', [10, 28, 28], (i) => i));
     expect(d.classNames).toEqual(FASHION_MNIST_CLASSES);
   });
 
   it('refuses images that are not 28x28 grey, and labels that do not match, with ShapeError', async () => {
-    const wrong = idxDataset([
-      file(
-        'train-images-idx3-ubyte',
-        idx([4, 8, 8], () => 0),
-      ),
-      file(
-        'train-labels-idx1-ubyte',
-        idx([4], () => 0),
-      ),
-    ]);
+    const wrong = idxDataset(pair('train', [4, 8, 8], () => 0));
     const e = await wrong.catch((x: Error) => x);
     expect((e as Error).message).toMatch(/wrong shape.*\[4, 8, 8\]/s);
     expect(
