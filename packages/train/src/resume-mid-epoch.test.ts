@@ -29,6 +29,13 @@ const values = async (p: Params) => ({
   b: Array.from(await p.b!.data()),
 });
 const free = (p: Params) => tf.dispose(Object.values(p));
+/** Softmax cross-entropy with momentum 0.9 at lr 0.1, no progress bar; `extra` overrides. */
+const momentumFit = (extra: Partial<FitOptions>): FitOptions => ({
+  loss: softmaxCrossEntropy(),
+  optimizer: testMomentum(0.1, 0.9),
+  progress: false,
+  ...extra,
+});
 
 /** Saves through a directory and reads it back, as the CLI does. */
 async function roundTrip(c: Checkpoint): Promise<Checkpoint> {
@@ -57,14 +64,7 @@ describe('mid-epoch resume', () => {
   it('stopping after 8 of 15 updates mid-epoch + resume == 15 updates in one go (shuffled, momentum)', async () => {
     // 24 examples in batches of 5: 5 batches (5,5,5,5,4) per epoch, 3 epochs = 15 updates.
     const data = blobs(24);
-    const opts: FitOptions = {
-      loss: softmaxCrossEntropy(),
-      optimizer: testMomentum(0.1, 0.9),
-      batchSize: 5,
-      rng: 11,
-      epochs: 3,
-      progress: false,
-    };
+    const opts = momentumFit({ batchSize: 5, rng: 11, epochs: 3 });
     const straightLogs: number[] = [];
     const straight = fresh();
     const s = await fitFunction(straight, linear, data, {
@@ -238,13 +238,7 @@ describe('mid-epoch resume', () => {
 
   it('an old-format checkpoint (no batch, no accumulated) resumes at its epoch boundary', async () => {
     const data = blobs(24);
-    const opts: FitOptions = {
-      loss: softmaxCrossEntropy(),
-      optimizer: testMomentum(0.1, 0.9),
-      batchSize: 5,
-      rng: 4,
-      progress: false,
-    };
+    const opts = momentumFit({ batchSize: 5, rng: 4 });
     const straight = fresh();
     await fitFunction(straight, linear, data, { ...opts, epochs: 2 });
     const first = fresh();
@@ -292,14 +286,7 @@ describe('mid-epoch resume', () => {
   it('leaks no tensor across a cut and a resume (tensor and iterable data)', async () => {
     const data = blobs(12);
     const p = fresh();
-    const opts: FitOptions = {
-      loss: softmaxCrossEntropy(),
-      optimizer: testMomentum(0.1, 0.9),
-      batchSize: 4,
-      accumulateSteps: 2,
-      epochs: 2,
-      progress: false,
-    };
+    const opts = momentumFit({ batchSize: 4, accumulateSteps: 2, epochs: 2 });
     await expectNoLeaks(async () => {
       const { ckpt } = await cut(p, data, opts, 1);
       await fitFunction(p, linear, data, { ...opts, resumeFrom: ckpt });
