@@ -1,36 +1,46 @@
 import * as tf from '@tensorflow/tfjs-core';
+import {
+  Arena,
+  DATA_AT,
+  dataBytes,
+  inlineRunner,
+  KernelRows,
+  kernelModule,
+  slices,
+} from './kernels/engine';
+import { columnMoments } from './moments';
 
 /**
  * The centred data matrix `Xc = X - 1 mu^T` (`n x p`) of a one-shot `fit`, held where its
- * products run, for the products a covariance-based fit needs. Every product is a float32
- * `matMul`; the small results are read back and summed in float64.
+ * products run, with the float64 column statistics taken on the way, for the products a
+ * covariance-based fit needs. The small results come back as float64.
  */
 export interface CenteredRows {
   readonly n: number;
   readonly p: number;
+  /** Float64 column means. */
+  readonly mean: Float64Array;
+  /** Float64 per-column sums of squared deviations from the mean. */
+  readonly m2: Float64Array;
   /** The scatter matrix `Xc^T Xc`, row-major `p x p`. */
   scatter(): Float64Array;
   /** `Xc^T (Xc q)` for a row-major `p x l` block `q`: the scatter times `q` without forming it. */
   scatterTimes(q: Float64Array, l: number): Float64Array;
-  /** `(Xc q)^T (Xc q)`, `l x l`: the rows of `Xc q` are read back and the Gram summed in float64. */
-  projectedGram(q: Float64Array, l: number): Float64Array;
   dispose(): void;
 }
 
 /**
- * Where the centred rows of a one-shot fit live: `x` is the data read back (`n x p`, row-major),
- * `mean` its float64 column means. The default keeps them as tensors on the active tfjs backend;
- * `useWorkerThreads()` from `@trainkit/preprocess/node` splits them over worker threads.
+ * Where the rows of a one-shot fit go: `x` is the data read back (`n x p`, row-major). The
+ * engine takes the column statistics (throwing a NaNError naming `x` for a NaN or infinite
+ * value) and keeps the centred rows for the products. The default runs preprocess's own wasm
+ * SIMD kernels on the calling thread ({@link kernelRows}), or the tfjs backend
+ * ({@link backendRows}) where WebAssembly SIMD is missing; `useWorkerThreads()` from
+ * `@trainkit/preprocess/node` runs the kernels on worker threads.
  */
-export type RowsEngine = ((
-  x: Float32Array,
-  n: number,
-  p: number,
-  mean: Float64Array,
-) => CenteredRows) & {
+export type RowsEngine = ((x: Float32Array, n: number, p: number) => CenteredRows) & {
   /**
-   * A buffer of `values` floats for the fit to read the data into (chunk by chunk), reused across
-   * fits: the worker threads share it, and a fresh 100 MB+ allocation per fit costs page faults.
+   * A buffer of `values` floats for the fit to read the data into (chunk by chunk), where the
+   * engine can use it without a copy (in its wasm memory).
    */
   stage?: (values: number) => Float32Array;
 };
@@ -46,26 +56,15 @@ export function setRowsEngine(engine: RowsEngine | undefined): void {
 
 /** The engine one-shot fits use now. */
 export function rowsEngine(): RowsEngine {
-  return (globalThis as Registry)[KEY] ?? backendRows;
+  return (globalThis as Registry)[KEY] ?? (kernelModule(false) ? kernelRows : backendRows);
 }
 
-/** Float64 Gram `y^T y` of a row-major `n x l` block, upper half computed and mirrored. */
-export function gram(y: ArrayLike<number>, n: number, l: number, out = new Float64Array(l * l)) {
-  for (let r = 0; r < n; r++) {
-    const o = r * l;
-    for (let i = 0; i < l; i++) {
-      const yi = y[o + i]!;
-      if (yi === 0) continue;
-      const row = i * l;
-      for (let j = i; j < l; j++) out[row + j] = out[row + j]! + yi * y[o + j]!;
-    }
-  }
-  for (let i = 0; i < l; i++) for (let j = 0; j < i; j++) out[i * l + j] = out[j * l + i]!;
-  return out;
-}
-
-/** The rows as two tensors on the active backend: `Xc` and `Xc^T` (XNNPACK runs a plain matMul far faster than a transposed one). */
-export const backendRows: RowsEngine = (x, n, p, mean) => {
+/**
+ * The rows as two tensors on the active tfjs backend: `Xc` and `Xc^T` (XNNPACK runs a plain
+ * matMul far faster than a transposed one); float32 products, read back and summed in float64.
+ */
+export const backendRows: RowsEngine = (x, n, p) => {
+  const { mean, m2 } = columnMoments('x', x, n, p);
   const [xc, xcT] = tf.tidy(() => {
     const c = tf.sub(tf.tensor2d(x, [n, p]), tf.tensor1d(Float32Array.from(mean)));
     return [c, tf.transpose(c)] as const;
@@ -78,15 +77,39 @@ export const backendRows: RowsEngine = (x, n, p, mean) => {
   return {
     n,
     p,
+    mean,
+    m2,
     scatter: () => read(tf.matMul(xcT, xc)),
     scatterTimes: (q, l) =>
       read(tf.tidy(() => tf.matMul(xcT, tf.matMul(xc, tf.tensor2d(Float32Array.from(q), [p, l]))))),
-    projectedGram: (q, l) => {
-      const y = tf.tidy(() => tf.matMul(xc, tf.tensor2d(Float32Array.from(q), [p, l])));
-      const v = y.dataSync();
-      y.dispose();
-      return gram(v, n, l);
-    },
     dispose: () => tf.dispose([xc, xcT]),
   };
 };
+
+/**
+ * Preprocess's wasm SIMD kernels on the calling thread, in a memory of their own for each fit
+ * (released with the fit's rows): the data is read into it once and centred in place; the
+ * scatter uses the symmetry (half the products) and sums blocks of float32 products in float64.
+ */
+export const kernelRows: RowsEngine = Object.assign(
+  (x: Float32Array, n: number, p: number): CenteredRows => {
+    let arena = staged;
+    staged = undefined;
+    if (!arena || x.buffer !== arena.memory.buffer || x.byteOffset !== DATA_AT) {
+      arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(n * p));
+      arena.f32(DATA_AT, n * p).set(x.subarray(0, n * p));
+    }
+    const rows = new KernelRows(arena, n, p, slices(n, 1), inlineRunner(arena));
+    rows.centre('x');
+    return Object.assign(rows, { dispose: () => {} });
+  },
+  {
+    stage: (values: number): Float32Array => {
+      staged = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(values));
+      return staged.f32(DATA_AT, values);
+    },
+  },
+);
+
+/** The arena of the last `stage` call, taken by the next fit. */
+let staged: Arena | undefined;

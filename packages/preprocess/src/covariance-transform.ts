@@ -3,7 +3,7 @@ import { ConfigError, type Serialized, StateError, type Transform } from '@train
 import { type CenteredRows, rowsEngine } from './centered-rows';
 import { assertTensor, notFitted } from './input';
 import { assertFiniteStats, assertSampleShape, layoutOf } from './layout';
-import { CovarianceMoments, columnMoments } from './moments';
+import { CovarianceMoments } from './moments';
 
 /**
  * Copies the values of `x` (`n p` of them) into `out`. On the wasm backend the tensor is read
@@ -87,8 +87,8 @@ export abstract class CovarianceTransform implements Transform {
     const n = t.shape[0];
     const engine = rowsEngine();
     const data = readInto(t, engine.stage?.(n * p) ?? new Float32Array(n * p));
-    const { mean, m2 } = columnMoments('x', data, n, p);
-    const rows = engine(data, n, p, mean);
+    const rows = engine(data, n, p);
+    const { mean, m2 } = rows;
     try {
       const direct = this.solveFromRows(rows, mean, m2);
       if (direct) {

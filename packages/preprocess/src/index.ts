@@ -1,6 +1,12 @@
 // @trainkit/preprocess: zero-centering, standardization, PCA and PCA/ZCA whitening, fitted once and streamed over batches.
 
-export { type CenteredRows, type RowsEngine, setRowsEngine } from './centered-rows';
+export {
+  backendRows,
+  type CenteredRows,
+  kernelRows,
+  type RowsEngine,
+  setRowsEngine,
+} from './centered-rows';
 export { FeatureScaler, type ScalerOptions, type ScalerState } from './feature-scaler';
 export { flattenImages, perImageStandardize, unflattenImages } from './image';
 export type { StatAxis } from './layout';

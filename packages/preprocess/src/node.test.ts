@@ -2,6 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeaks } from '@trainkit/core/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, fixture } from '../test/helpers';
+import { backendRows, setRowsEngine } from './centered-rows';
 import { useWorkerThreads, type WorkerThreads } from './node';
 import { PCA } from './pca';
 import { Whiten } from './whiten';
@@ -21,7 +22,7 @@ function alignment(ours: number[][], ref: number[][]): number[] {
   });
 }
 
-describe('useWorkerThreads (one-shot fits on two worker threads, wasm in each)', () => {
+describe('useWorkerThreads (one-shot fits on two worker threads, the kernels in each)', () => {
   let workers: WorkerThreads;
   beforeAll(() => {
     workers = useWorkerThreads({ threads: 2, minValues: 0 });
@@ -39,17 +40,22 @@ describe('useWorkerThreads (one-shot fits on two worker threads, wasm in each)',
     x.dispose();
   });
 
-  it('the covariance path (full solver, Whiten) equals the single-thread backend result', async () => {
+  it('the covariance path (full solver, Whiten) equals the tfjs backend engine and the single-thread kernels', async () => {
     const x = tf.tensor2d(F.xAuto);
-    const full = new PCA({ nComponents: 3, solver: 'full' }).fit(x);
-    const w = new Whiten({ method: 'zca', epsilon: 0.1 }).fit(x);
-    const fullEV = full.explainedVariance;
-    const wm = w.matrix;
+    const fitBoth = () => ({
+      ev: new PCA({ nComponents: 3, solver: 'full' }).fit(x).explainedVariance,
+      w: new Whiten({ method: 'zca', epsilon: 0.1 }).fit(x).matrix,
+    });
+    const threaded = fitBoth();
     await workers.close();
-    const full1 = new PCA({ nComponents: 3, solver: 'full' }).fit(x);
-    const w1 = new Whiten({ method: 'zca', epsilon: 0.1 }).fit(x);
-    expectClose(fullEV, full1.explainedVariance, 1e-5);
-    expectClose(wm, w1.matrix, 1e-4);
+    const inline = fitBoth();
+    setRowsEngine(backendRows);
+    const backend = fitBoth();
+    setRowsEngine(undefined);
+    for (const other of [inline, backend]) {
+      expectClose(threaded.ev, other.ev, 1e-5);
+      expectClose(threaded.w, other.w, 1e-4);
+    }
     workers = useWorkerThreads({ threads: 2, minValues: 0 });
     x.dispose();
   });

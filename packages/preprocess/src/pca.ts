@@ -41,12 +41,11 @@ export interface PCAOptions {
   seed?: number;
   /**
    * Randomized solver in a one-shot `fit`: where the range finder runs.
-   * `'covariance'`: form the `p x p` covariance (one `X^T X`, `2 n p^2` flops), then iterate on
-   * it cheaply — and `partialFit` can add batches afterwards. `'data'`: iterate on the centred
-   * data itself, `A q = Xc^T (Xc q)` (Halko et al. §5), `2 (2 iterations + 3) n p l` flops with
-   * `l = k + oversamples`, no covariance kept (`partialFit` after such a `fit` is refused).
-   * `'auto'` (default): `'data'` when `(2 iterations + 3) l < 1.5 p` (the flop ratio, with the thin
-   * products' ~1.5x higher throughput on XNNPACK).
+   * `'covariance'`: form the `p x p` covariance (one symmetric `X^T X`, `n p^2` flops), then
+   * iterate on it cheaply — and `partialFit` can add batches afterwards. `'data'`: iterate on the
+   * centred data itself, `A q = Xc^T (Xc q)` (Halko et al. §5), `4 (iterations + 1) n p l` flops
+   * with `l = k + oversamples`, no covariance kept (`partialFit` after such a `fit` is refused).
+   * `'auto'` (default): `'data'` when `4 (iterations + 1) l < p` (fewer flops).
    * Streaming (`partialFit`) always uses the covariance.
    */
   sketch?: PCASketch;
@@ -205,15 +204,17 @@ export class PCA extends CovarianceTransform {
     const k = this.nComponentsOption ?? Math.min(n, p);
     const l = Math.min(p, k + this.oversamples);
     const useData =
-      this.sketch === 'data' || (this.sketch === 'auto' && (2 * iterations + 3) * l < p);
+      this.sketch === 'data' || (this.sketch === 'auto' && 4 * (iterations + 1) * l < p);
     if (!useData) return undefined;
     // The covariance Xc^T Xc / (n - 1) through its products; its trace from the column M2s.
-    const scale = (v: Float64Array) => v.map((x) => x / (n - 1));
+    const scale = (v: Float64Array) => {
+      for (let i = 0; i < v.length; i++) v[i] = v[i]! / (n - 1);
+      return v;
+    };
     const pairs = randomizedEigenOf(
       {
         p,
         times: (q, cols) => scale(rows.scatterTimes(q, cols)),
-        rayleigh: (q, cols) => scale(rows.projectedGram(q, cols)),
       },
       k,
       { oversamples: this.oversamples, iterations, seed: this.seed },

@@ -1,0 +1,328 @@
+import { NaNError } from '@trainkit/core';
+import { KERNELS, SHARED_KERNELS } from './binary';
+
+/** The exported kernels (byte addresses and byte strides into the module's memory); see wat.ts. */
+export interface KernelExports {
+  syrk(x: number, ld: number, rows: number, p8: number, c: number, kc: number): void;
+  times(
+    x: number,
+    ld: number,
+    rows: number,
+    p: number,
+    q: number,
+    l8: number,
+    y: number,
+    xp: number,
+    block: number,
+    c: number,
+  ): void;
+  center(x: number, ld: number, rows: number, p: number, mean: number): void;
+  moments(
+    x: number,
+    ld: number,
+    rows: number,
+    p: number,
+    shift: number,
+    s1: number,
+    s2: number,
+  ): void;
+  orthcol(t: number, ps: number, j: number): number;
+  zero(at: number, bytes: number): void;
+}
+
+export type KernelName = Exclude<keyof KernelExports, 'orthcol'>;
+
+const compiled = new Map<boolean, WebAssembly.Module | null>();
+
+/**
+ * The kernels compiled for this runtime (`shared`: importing a shared memory, for worker
+ * threads), or `undefined` where WebAssembly SIMD (or, for `shared`, shared memory) is missing.
+ * Compiled once, synchronously (the module is ~3 KB, under the browsers' main-thread limit).
+ */
+export function kernelModule(shared: boolean): WebAssembly.Module | undefined {
+  if (!compiled.has(shared)) {
+    let m: WebAssembly.Module | null = null;
+    try {
+      if (typeof WebAssembly === 'object' && (!shared || typeof SharedArrayBuffer === 'function')) {
+        const bytes = Uint8Array.from(atob(shared ? SHARED_KERNELS : KERNELS), (c) =>
+          c.charCodeAt(0),
+        );
+        m = new WebAssembly.Module(bytes);
+      }
+    } catch {
+      m = null;
+    }
+    compiled.set(shared, m);
+  }
+  return compiled.get(shared) ?? undefined;
+}
+
+const PAGE = 65536;
+/** Largest memory the kernels address (wasm32: 4 GiB, byte addresses in i32). */
+export const MAX_BYTES = 65536 * PAGE;
+
+/** Rounds up to a multiple of 64 bytes (a cache line; all kernel operands are aligned so). */
+export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
+
+/** A linear memory with an instance of the kernels on it. */
+export class Arena {
+  readonly memory: WebAssembly.Memory;
+  readonly kernels: KernelExports;
+
+  constructor(
+    readonly module: WebAssembly.Module,
+    shared: boolean,
+    bytes = PAGE,
+  ) {
+    const pages = Math.max(1, Math.ceil(bytes / PAGE));
+    this.memory = new WebAssembly.Memory(
+      shared
+        ? { initial: pages, maximum: 65536, shared: true }
+        : ({ initial: pages, maximum: 65536 } as WebAssembly.MemoryDescriptor),
+    );
+    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
+    this.kernels = instance.exports as unknown as KernelExports;
+  }
+
+  /** Grows the memory to at least `bytes` (views of an unshared memory are detached by growth). */
+  ensure(bytes: number): void {
+    if (bytes > MAX_BYTES) {
+      throw new RangeError(
+        `preprocess kernels: ${bytes} bytes needed, more than the 4 GiB a wasm32 memory holds`,
+      );
+    }
+    const have = this.memory.buffer.byteLength;
+    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
+  }
+
+  f32(at: number, length: number): Float32Array {
+    return new Float32Array(this.memory.buffer, at, length);
+  }
+
+  f64(at: number, length: number): Float64Array {
+    return new Float64Array(this.memory.buffer, at, length);
+  }
+}
+
+/** One kernel call: its name and arguments. */
+export type Call = [KernelName, ...number[]];
+
+/**
+ * Runs one list of calls per row slice, the slices in parallel where the runner can (worker
+ * threads) and in order otherwise; returns when all are done.
+ */
+export type Runner = (perSlice: Call[][]) => void;
+
+/** Rows `start .. start + rows` of the data: the part one thread works on. */
+export interface Slice {
+  start: number;
+  rows: number;
+}
+
+/** Splits `n` rows into `parts` contiguous slices of nearly equal size (none empty). */
+export function slices(n: number, parts: number): Slice[] {
+  const w = Math.max(1, Math.min(parts, n));
+  return Array.from({ length: w }, (_, i) => {
+    const start = Math.round((i * n) / w);
+    return { start, rows: Math.round(((i + 1) * n) / w) - start };
+  });
+}
+
+/** Where the data sits in an arena: after 64 bytes, with 64 bytes of slack after it. */
+export const DATA_AT = 64;
+
+/** Bytes of data (and slack) for `values` floats at {@link DATA_AT}. */
+export const dataBytes = (values: number): number => DATA_AT + align(4 * values + 64);
+
+/**
+ * The products of a one-shot fit on `n x p` data held at {@link DATA_AT} in `arena`, run by
+ * the kernels over row `parts` (one per thread): column moments, centring in place, the scatter
+ * `Xc^T Xc` and `Xc^T (Xc q)`. Each slice writes float64 partial results to
+ * its own scratch; they are summed here in float64.
+ */
+export class KernelRows {
+  readonly n: number;
+  readonly p: number;
+  mean = new Float64Array(0);
+  m2 = new Float64Array(0);
+  private readonly p8: number;
+  private readonly ld: number;
+  private readonly scratch: number;
+
+  constructor(
+    private readonly arena: Arena,
+    n: number,
+    p: number,
+    private readonly parts: Slice[],
+    private readonly run: Runner,
+  ) {
+    this.n = n;
+    this.p = p;
+    this.p8 = Math.ceil(p / 8) * 8;
+    this.ld = 4 * p;
+    this.scratch = dataBytes(n * p);
+  }
+
+  private rowAt(r: number): number {
+    return DATA_AT + r * this.ld;
+  }
+
+  /**
+   * Float64 column means and sums of squared deviations, in one pass over the data shifted by
+   * its first row (large offsets do not cancel); then centres the data in place. Throws a
+   * NaNError naming `name` when a value is NaN or infinite.
+   */
+  centre(name: string): void {
+    const { n, p, parts } = this;
+    const at = this.layout([p * 8, p * 8], parts.length);
+    this.run(
+      parts.map((s, w) => [
+        ['zero', at[w]![0]!, 16 * p],
+        ['moments', this.rowAt(s.start), this.ld, s.rows, p, DATA_AT, at[w]![0]!, at[w]![1]!],
+      ]),
+    );
+    const s1 = new Float64Array(p);
+    const s2 = new Float64Array(p);
+    for (const w of at) {
+      const a = this.arena.f64(w[0]!, p);
+      const b = this.arena.f64(w[1]!, p);
+      for (let j = 0; j < p; j++) {
+        s1[j] = s1[j]! + a[j]!;
+        s2[j] = s2[j]! + b[j]!;
+      }
+    }
+    const shift = this.arena.f32(DATA_AT, p);
+    this.mean = new Float64Array(p);
+    this.m2 = new Float64Array(p);
+    for (let j = 0; j < p; j++) {
+      if (!Number.isFinite(s2[j]!)) {
+        throw new NaNError('contains NaN or an infinity', {
+          argument: name,
+          expected: 'finite values',
+        });
+      }
+      this.mean[j] = shift[j]! + s1[j]! / n;
+      this.m2[j] = Math.max(s2[j]! - (s1[j]! * s1[j]!) / n, 0);
+    }
+    const meanAt = this.scratch;
+    this.arena.ensure(meanAt + align(4 * p));
+    this.arena.f32(meanAt, p).set(this.mean);
+    this.run(parts.map((s) => [['center', this.rowAt(s.start), this.ld, s.rows, p, meanAt]]));
+  }
+
+  /**
+   * Lays out `sizes` (bytes) once per slice after the shared operands (`shared` bytes, after
+   * the mean), grows the memory and returns the addresses: `[slice][operand]`.
+   */
+  private layout(sizes: number[], slicesCount: number, shared = 0): number[][] {
+    let top = this.scratch + align(4 * this.p) + align(shared);
+    const out: number[][] = [];
+    for (let w = 0; w < slicesCount; w++) {
+      out.push(
+        sizes.map((b) => {
+          const a = top;
+          top += align(b);
+          return a;
+        }),
+      );
+    }
+    this.arena.ensure(top);
+    return out;
+  }
+
+  /** Address of the shared operand (after the mean). */
+  private get sharedAt(): number {
+    return this.scratch + align(4 * this.p);
+  }
+
+  /** Sums the `[slice] -> address` float64 blocks of `length` values. */
+  private sum(addresses: number[], length: number): Float64Array {
+    const total = new Float64Array(length);
+    for (const a of addresses) {
+      const v = this.arena.f64(a, length);
+      for (let i = 0; i < length; i++) total[i] = total[i]! + v[i]!;
+    }
+    return total;
+  }
+
+  /** `Xc^T Xc`, row-major `p x p` (upper triangle computed, mirrored). */
+  scatter(): Float64Array {
+    const { p, p8 } = this;
+    const bytes = 8 * p8 * p8;
+    const at = this.layout([bytes], this.parts.length).map((w) => w[0]!);
+    // Blocks of 128 rows: a 4 x 8 tile's two column strips (2 x 128 lines) stay in L1.
+    this.run(
+      this.parts.map((s, w) => [
+        ['zero', at[w]!, bytes],
+        ['syrk', this.rowAt(s.start), this.ld, s.rows, p8, at[w]!, 128],
+      ]),
+    );
+    const c = this.sum(at, p8 * p8);
+    const out = new Float64Array(p * p);
+    for (let i = 0; i < p; i++) {
+      for (let j = i; j < p; j++) {
+        const v = c[i * p8 + j]!;
+        out[i * p + j] = v;
+        out[j * p + i] = v;
+      }
+    }
+    return out;
+  }
+
+  /** Writes `q` (`p x l`, row-major float64) as float32 panels of 8 columns at the shared operand. */
+  private putPanels(q: Float64Array, l: number): number {
+    const { p } = this;
+    const l8 = Math.ceil(l / 8) * 8;
+    const qAt = this.sharedAt;
+    this.arena.ensure(qAt + align(4 * p * l8));
+    const panels = this.arena.f32(qAt, p * l8);
+    panels.fill(0);
+    for (let k = 0; k < p; k++) {
+      for (let j = 0; j < l; j++) panels[(j >> 3) * p * 8 + k * 8 + (j & 7)] = q[k * l + j]!;
+    }
+    return l8;
+  }
+
+  /** Rows per block of `Xc q` products: a block of data (`block x p` floats) stays in L2. */
+  private block(): number {
+    return Math.max(16, Math.min(256, Math.floor((1 << 20) / (4 * this.p8) / 4) * 4));
+  }
+
+  /** `Xc^T (Xc q)` for a row-major `p x l` block `q`. */
+  scatterTimes(q: Float64Array, l: number): Float64Array {
+    const { p, p8 } = this;
+    const l8 = this.putPanels(q, l);
+    const block = this.block();
+    const outBytes = 8 * p8 * l8;
+    const at = this.layout(
+      [4 * block * l8, 4 * block * p8, outBytes],
+      this.parts.length,
+      4 * p * l8,
+    );
+    const qAt = this.sharedAt;
+    this.run(
+      this.parts.map((s, w) => {
+        const [y, xp, c] = at[w] as [number, number, number];
+        return [
+          ['zero', c, outBytes],
+          ['times', this.rowAt(s.start), this.ld, s.rows, p, qAt, l8, y, xp, block, c],
+        ];
+      }),
+    );
+    const c = this.sum(
+      at.map((w) => w[2]!),
+      p8 * l8,
+    );
+    const out = new Float64Array(p * l);
+    for (let i = 0; i < p; i++) for (let j = 0; j < l; j++) out[i * l + j] = c[i * l8 + j]!;
+    return out;
+  }
+}
+
+/** Runs every slice's calls in order on `arena`'s own instance (one thread). */
+export function inlineRunner(arena: Arena): Runner {
+  return (perSlice) => {
+    const k = arena.kernels as unknown as Record<KernelName, (...a: number[]) => void>;
+    for (const calls of perSlice) for (const [fn, ...args] of calls) k[fn](...args);
+  };
+}

@@ -1,0 +1,156 @@
+import { NaNError } from '@trainkit/core';
+import { describe, expect, it } from 'vitest';
+import { assembleKernels } from '../../test/assemble-kernels';
+import { KERNELS, SHARED_KERNELS } from './binary';
+import {
+  Arena,
+  type Call,
+  DATA_AT,
+  dataBytes,
+  inlineRunner,
+  KernelRows,
+  kernelModule,
+  slices,
+} from './engine';
+
+const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
+
+/** A seeded uniform generator (mulberry32), so that failures reproduce. */
+function uniform(seed: number): () => number {
+  let a = seed >>> 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** `n x p` float32 data with an offset per column (so that centring matters). */
+function data(n: number, p: number, seed: number): Float32Array {
+  const u = uniform(seed);
+  const x = new Float32Array(n * p);
+  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) x[r * p + j] = 3 + j + (u() - 0.5);
+  return x;
+}
+
+/** Plain float64 references: column means, centred data, and products of it. */
+function reference(x: Float32Array, n: number, p: number) {
+  const mean = new Float64Array(p);
+  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) mean[j] = mean[j]! + x[r * p + j]!;
+  for (let j = 0; j < p; j++) mean[j] = mean[j]! / n;
+  const c = new Float64Array(n * p);
+  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) c[r * p + j] = x[r * p + j]! - mean[j]!;
+  const m2 = new Float64Array(p);
+  for (let r = 0; r < n; r++) for (let j = 0; j < p; j++) m2[j] = m2[j]! + c[r * p + j]! ** 2;
+  const scatter = new Float64Array(p * p);
+  for (let i = 0; i < p; i++) {
+    for (let j = 0; j < p; j++) {
+      let s = 0;
+      for (let r = 0; r < n; r++) s += c[r * p + i]! * c[r * p + j]!;
+      scatter[i * p + j] = s;
+    }
+  }
+  const times = (q: Float64Array, l: number) => {
+    const out = new Float64Array(p * l);
+    for (let i = 0; i < p; i++)
+      for (let j = 0; j < l; j++) {
+        let s = 0;
+        for (let k = 0; k < p; k++) s += scatter[i * p + k]! * q[k * l + j]!;
+        out[i * l + j] = s;
+      }
+    return out;
+  };
+  return { mean, m2, scatter, times };
+}
+
+/** Largest |a - b| relative to the largest |b|. */
+function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  let diff = 0;
+  let scale = 0;
+  for (let i = 0; i < b.length; i++) {
+    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
+    scale = Math.max(scale, Math.abs(b[i]!));
+  }
+  return diff / scale;
+}
+
+function rowsOn(x: Float32Array, n: number, p: number, parts: number): KernelRows {
+  const arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(n * p));
+  arena.f32(DATA_AT, n * p).set(x);
+  return new KernelRows(arena, n, p, slices(n, parts), inlineRunner(arena));
+}
+
+describe('preprocess wasm kernels', () => {
+  it('binary.ts is what wat.ts assembles to (run scripts/build-kernels.ts after editing wat.ts)', async () => {
+    const { shared, unshared } = await assembleKernels();
+    expect(base64(shared)).toBe(SHARED_KERNELS);
+    expect(base64(unshared)).toBe(KERNELS);
+    // Under the 4 KB that Chromium compiles synchronously on a page's main thread.
+    expect(unshared.length).toBeLessThan(4096);
+  });
+
+  it('compile in this runtime (WebAssembly SIMD, shared memory)', () => {
+    expect(kernelModule(false)).toBeInstanceOf(WebAssembly.Module);
+    expect(kernelModule(true)).toBeInstanceOf(WebAssembly.Module);
+  });
+
+  // Sizes that are not multiples of the 4 x 8 tile or of the row blocks; one and three slices.
+  for (const [n, p, l, parts] of [
+    [37, 21, 5, 1],
+    [53, 9, 11, 3],
+    [300, 40, 17, 2],
+  ] as const) {
+    it(`moments, centring, Xc^T Xc and Xc^T (Xc q) match float64 references (n ${n}, p ${p}, l ${l}, ${parts} slices)`, () => {
+      const x = data(n, p, n + p);
+      const ref = reference(x, n, p);
+      const rows = rowsOn(x, n, p, parts);
+      rows.centre('x');
+      expect(relError(rows.mean, ref.mean)).toBeLessThan(1e-12);
+      expect(relError(rows.m2, ref.m2)).toBeLessThan(1e-6);
+      expect(relError(rows.scatter(), ref.scatter)).toBeLessThan(1e-5);
+      const u = uniform(7);
+      const q = Float64Array.from({ length: p * l }, () => u() - 0.5);
+      expect(relError(rows.scatterTimes(q, l), ref.times(q, l))).toBeLessThan(1e-5);
+    });
+  }
+
+  it('a NaN or an infinity in the data is a NaNError naming x', () => {
+    for (const bad of [Number.NaN, Number.POSITIVE_INFINITY]) {
+      const x = data(20, 6, 3);
+      x[5 * 6 + 2] = bad;
+      const rows = rowsOn(x, 20, 6, 2);
+      expect(() => rows.centre('x')).toThrow(NaNError);
+      expect(() => rowsOn(x, 20, 6, 1).centre('x')).toThrow(/x.*finite|finite.*x|NaN/);
+    }
+  });
+
+  it('the calls of every slice run, each on its own rows', () => {
+    const seen: Call[][] = [];
+    const x = data(10, 4, 1);
+    const arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(40));
+    arena.f32(DATA_AT, 40).set(x);
+    const run = inlineRunner(arena);
+    const rows = new KernelRows(arena, 10, 4, slices(10, 3), (perSlice) => {
+      seen.push(...perSlice);
+      run(perSlice);
+    });
+    rows.centre('x');
+    const centres = seen.flat().filter((c) => c[0] === 'center');
+    expect(centres.map((c) => c[3])).toEqual([3, 4, 3]); // rows per slice
+    expect(centres.map((c) => c[1])).toEqual([DATA_AT, DATA_AT + 3 * 16, DATA_AT + 7 * 16]);
+  });
+
+  it('slices split rows evenly, none empty', () => {
+    expect(slices(10, 3)).toEqual([
+      { start: 0, rows: 3 },
+      { start: 3, rows: 4 },
+      { start: 7, rows: 3 },
+    ]);
+    expect(slices(2, 4)).toEqual([
+      { start: 0, rows: 1 },
+      { start: 1, rows: 1 },
+    ]);
+  });
+});
