@@ -6,7 +6,6 @@ import {
   inlineRunner,
   KernelRows,
   kernelModule,
-  slices,
 } from './kernels/engine';
 import { columnMoments } from './moments';
 
@@ -43,6 +42,19 @@ export type RowsEngine = ((x: Float32Array, n: number, p: number) => CenteredRow
    * engine can use it without a copy (in its wasm memory).
    */
   stage?: (values: number) => Float32Array;
+  /**
+   * `(x - mean) w` for `n x p` data `x` (read into `stage(n p)` where the engine has it) and a
+   * row-major `p x q` float64 `w`, as `n x q` float32, row-major: `transform` on the CPU backends
+   * (wasm, cpu) hands large batches to it.
+   */
+  project?: (
+    x: Float32Array,
+    n: number,
+    p: number,
+    mean: Float64Array,
+    w: Float64Array,
+    q: number,
+  ) => Float32Array;
 };
 
 // On globalThis so that the ESM and CJS builds (and the `./node` entry) share one registry.
@@ -93,13 +105,8 @@ export const backendRows: RowsEngine = (x, n, p) => {
  */
 export const kernelRows: RowsEngine = Object.assign(
   (x: Float32Array, n: number, p: number): CenteredRows => {
-    let arena = staged;
-    staged = undefined;
-    if (!arena || x.buffer !== arena.memory.buffer || x.byteOffset !== DATA_AT) {
-      arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(n * p));
-      arena.f32(DATA_AT, n * p).set(x.subarray(0, n * p));
-    }
-    const rows = new KernelRows(arena, n, p, slices(n, 1), inlineRunner(arena));
+    const arena = arenaWith(x, n, p);
+    const rows = new KernelRows(arena, n, p, inlineRunner(arena));
     rows.centre('x');
     return Object.assign(rows, { dispose: () => {} });
   },
@@ -108,8 +115,34 @@ export const kernelRows: RowsEngine = Object.assign(
       staged = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(values));
       return staged.f32(DATA_AT, values);
     },
+    project: projectInline,
   },
 );
 
-/** The arena of the last `stage` call, taken by the next fit. */
+/** {@link RowsEngine.project} by the kernels on the calling thread. */
+export function projectInline(
+  x: Float32Array,
+  n: number,
+  p: number,
+  mean: Float64Array,
+  w: Float64Array,
+  q: number,
+): Float32Array {
+  const arena = arenaWith(x, n, p);
+  const rows = new KernelRows(arena, n, p, inlineRunner(arena));
+  rows.centreWith(mean);
+  return rows.project(w, q);
+}
+
+/** The arena of the last `stage` call, taken by the next fit or projection. */
 let staged: Arena | undefined;
+
+/** An arena holding `x` at DATA_AT: the staged one when `x` is its data, else a fresh copy. */
+function arenaWith(x: Float32Array, n: number, p: number): Arena {
+  const arena = staged;
+  staged = undefined;
+  if (arena && x.buffer === arena.memory.buffer && x.byteOffset === DATA_AT) return arena;
+  const fresh = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(n * p));
+  fresh.f32(DATA_AT, n * p).set(x.subarray(0, n * p));
+  return fresh;
+}

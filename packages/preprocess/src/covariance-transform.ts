@@ -168,11 +168,22 @@ export abstract class CovarianceTransform implements Transform {
     return this.solved;
   }
 
-  /** Projects `x` (`[batch, ...sampleShape]`) to `[batch, q]`. */
+  /**
+   * Projects `x` (`[batch, ...sampleShape]`) to `[batch, q]`. On the CPU backends (wasm, cpu), a
+   * batch of at least 2^18 values goes through the rows engine's kernels (on worker threads
+   * after `useWorkerThreads()`); otherwise, and on GPU backends, it is one `matMul` on the backend.
+   */
   transform(x: tf.Tensor): tf.Tensor2D {
     const t = assertTensor('x', x);
     const m = this.map('transform');
     assertSampleShape('x', t, this.sampleShape ?? []);
+    const n = t.shape[0];
+    const engine = rowsEngine();
+    const backend = tf.getBackend();
+    if (engine.project && n * m.p >= 1 << 18 && (backend === 'wasm' || backend === 'cpu')) {
+      const data = readInto(t, engine.stage?.(n * m.p) ?? new Float32Array(n * m.p));
+      return tf.tensor2d(engine.project(data, n, m.p, m.mean, m.forward, m.q), [n, m.q]);
+    }
     return tf.tidy(() => {
       const rows = tf.reshape(t, [-1, m.p]);
       const mean = tf.tensor1d(Float32Array.from(m.mean));

@@ -2,7 +2,7 @@ import * as tf from '@tensorflow/tfjs-core';
 import { expectNoLeaks } from '@trainkit/core/test';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, fixture } from '../test/helpers';
-import { backendRows, setRowsEngine } from './centered-rows';
+import { backendRows, rowsEngine, setRowsEngine } from './centered-rows';
 import { useWorkerThreads, type WorkerThreads } from './node';
 import { PCA } from './pca';
 import { Whiten } from './whiten';
@@ -58,6 +58,22 @@ describe('useWorkerThreads (one-shot fits on two worker threads, the kernels in 
     }
     workers = useWorkerThreads({ threads: 2, minValues: 0 });
     x.dispose();
+  });
+
+  it('transform of a large batch through the workers equals the tfjs matMul path', () => {
+    const pool = rowsEngine();
+    const x = tf.randomUniform([700, 400], 0, 1, 'float32', 3);
+    const pca = new PCA({ nComponents: 20, whiten: true }).fit(x);
+    const viaWorkers = pca.transform(x); // 280,000 values: the kernels
+    setRowsEngine(backendRows); // no project(): one tfjs matMul
+    const viaBackend = pca.transform(x);
+    setRowsEngine(undefined);
+    const viaInline = pca.transform(x); // the kernels on this thread
+    // float32 products summed in different orders (400 terms each): within 1e-4.
+    expectClose(viaWorkers.dataSync(), viaBackend.dataSync());
+    expectClose(viaInline.dataSync(), viaBackend.dataSync());
+    tf.dispose([x, viaWorkers, viaBackend, viaInline]);
+    setRowsEngine(pool);
   });
 
   it('leaks no tensor on the calling thread', async () => {

@@ -2,16 +2,21 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assertNumber, ConfigError, StateError } from '@trainkit/core';
-import { type CenteredRows, kernelRows, type RowsEngine, setRowsEngine } from './centered-rows';
+import {
+  type CenteredRows,
+  kernelRows,
+  projectInline,
+  type RowsEngine,
+  setRowsEngine,
+} from './centered-rows';
 import {
   Arena,
-  type Call,
   DATA_AT,
   dataBytes,
   KernelRows,
   kernelModule,
   type Runner,
-  slices,
+  type Work,
 } from './kernels/engine';
 
 export interface WorkerThreadsOptions {
@@ -83,8 +88,15 @@ function fail(e) {
 process.on('uncaughtException', fail);
 try {
   const k = new WebAssembly.Instance(workerData.module, { env: { memory: workerData.memory } }).exports;
-  parentPort.on('message', (calls) => {
-    try { for (const [fn, ...args] of calls) k[fn](...args); signal(${DONE}); } catch (e) { fail(e); }
+  const exec = (calls) => { for (const [fn, ...args] of calls) k[fn](...args); };
+  const next = new Int32Array(workerData.next);
+  parentPort.on('message', ({ each, chunks }) => {
+    try {
+      exec(each);
+      // Chunks first come, first served: a thread slowed by other work takes fewer.
+      for (let i = Atomics.add(next, 0, 1); i < chunks.length; i = Atomics.add(next, 0, 1)) exec(chunks[i]);
+      signal(${DONE});
+    } catch (e) { fail(e); }
   });
   signal(${DONE});
 } catch (e) { fail(e); }
@@ -98,13 +110,17 @@ interface Slot {
 
 class Pool {
   private slots: Slot[] = [];
+  /** The index of the next chunk to take, shared by the workers. */
+  private readonly next = new Int32Array(new SharedArrayBuffer(4));
   private busy = false;
   private arena: Arena | undefined;
 
   constructor(
     readonly threads: number,
     readonly minValues: number,
-  ) {}
+  ) {
+    this.run = Object.assign((work: Work) => this.runWork(work), { threads });
+  }
 
   private memory(): Arena {
     if (this.arena) return this.arena;
@@ -131,6 +147,7 @@ class Pool {
         workerData: {
           module: arena.module,
           memory: arena.memory,
+          next: this.next.buffer,
           control: control.buffer,
           message: message.buffer,
         },
@@ -159,16 +176,18 @@ class Pool {
     }
   }
 
-  /** Sends each worker its calls and waits for all. */
-  private readonly run: Runner = (perSlice: Call[][]) => {
+  /** Sends each worker its part of the work and waits for all. */
+  private runWork(work: Work): void {
     const slots = this.start();
-    perSlice.forEach((calls, i) => {
-      const s = slots[i]!;
+    Atomics.store(this.next, 0, 0);
+    slots.forEach((s, t) => {
       Atomics.store(s.control, 0, IDLE);
-      s.worker.postMessage(calls);
+      s.worker.postMessage({ each: work.each[t], chunks: work.chunks.map((c) => c[t]) });
     });
-    for (let i = 0; i < perSlice.length; i++) this.wait(slots[i]!);
-  };
+    for (const s of slots) this.wait(s);
+  }
+
+  private readonly run: Runner;
 
   /** The shared memory's data region, grown when needed and reused across fits. */
   private stage(values: number): Float32Array {
@@ -182,11 +201,24 @@ class Pool {
     (x: Float32Array, n: number, p: number) => this.load(x, n, p),
     {
       stage: (values: number) => this.stage(values),
+      project: (
+        x: Float32Array,
+        n: number,
+        p: number,
+        mean: Float64Array,
+        w: Float64Array,
+        q: number,
+      ) => {
+        if (n * p < this.minValues) return projectInline(x, n, p, mean, w, q);
+        const rows = this.rowsOf(x, n, p);
+        rows.centreWith(mean);
+        return rows.project(w, q);
+      },
     },
   );
 
-  private load(x: Float32Array, n: number, p: number): CenteredRows {
-    if (n * p < this.minValues) return kernelRows(x, n, p);
+  /** The rows of `x` in the shared memory (copied there unless `x` is the staged data). */
+  private rowsOf(x: Float32Array, n: number, p: number): KernelRows {
     if (this.busy)
       throw new StateError('worker threads are busy with another fit', {
         argument: 'fit',
@@ -197,7 +229,12 @@ class Pool {
       arena.ensure(dataBytes(n * p));
       arena.f32(DATA_AT, n * p).set(x.subarray(0, n * p));
     }
-    const rows = new KernelRows(arena, n, p, slices(n, this.threads), this.run);
+    return new KernelRows(arena, n, p, this.run);
+  }
+
+  private load(x: Float32Array, n: number, p: number): CenteredRows {
+    if (n * p < this.minValues) return kernelRows(x, n, p);
+    const rows = this.rowsOf(x, n, p);
     rows.centre('x');
     this.busy = true;
     return Object.assign(rows, {

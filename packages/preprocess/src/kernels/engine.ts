@@ -16,6 +16,16 @@ export interface KernelExports {
     block: number,
     c: number,
   ): void;
+  project(
+    x: number,
+    ld: number,
+    rows: number,
+    p: number,
+    q: number,
+    l8: number,
+    y: number,
+    panel: number,
+  ): void;
   center(x: number, ld: number, rows: number, p: number, mean: number): void;
   moments(
     x: number,
@@ -108,10 +118,18 @@ export class Arena {
 export type Call = [KernelName, ...number[]];
 
 /**
- * Runs one list of calls per row slice, the slices in parallel where the runner can (worker
- * threads) and in order otherwise; returns when all are done.
+ * Work for the threads of a runner: thread `t` first runs `each[t]` (zeroing its outputs, say),
+ * then the threads take the `chunks` (row ranges) in turn, first come first served, thread `t`
+ * running `chunks[i][t]` for each chunk `i` it takes (the chunk's calls with that thread's own
+ * scratch and outputs). So a thread slowed by other work on its core takes fewer chunks.
  */
-export type Runner = (perSlice: Call[][]) => void;
+export interface Work {
+  each: Call[][];
+  chunks: Call[][][];
+}
+
+/** Runs {@link Work} on its threads (or in order on one) and returns when all is done. */
+export type Runner = ((work: Work) => void) & { readonly threads: number };
 
 /** Rows `start .. start + rows` of the data: the part one thread works on. */
 export interface Slice {
@@ -134,11 +152,14 @@ export const DATA_AT = 64;
 /** Bytes of data (and slack) for `values` floats at {@link DATA_AT}. */
 export const dataBytes = (values: number): number => DATA_AT + align(4 * values + 64);
 
+/** Chunks of rows per thread a runner's work is split into (see {@link Work}). */
+const CHUNKS_PER_THREAD = 4;
+
 /**
  * The products of a one-shot fit on `n x p` data held at {@link DATA_AT} in `arena`, run by
- * the kernels over row `parts` (one per thread): column moments, centring in place, the scatter
- * `Xc^T Xc` and `Xc^T (Xc q)`. Each slice writes float64 partial results to
- * its own scratch; they are summed here in float64.
+ * the kernels on the runner's threads over chunks of rows: column moments, centring in place,
+ * the scatter `Xc^T Xc`, `Xc^T (Xc q)` and `(X - mean) W`. Each thread adds into its own float64
+ * outputs; they are summed here in float64.
  */
 export class KernelRows {
   readonly n: number;
@@ -148,12 +169,13 @@ export class KernelRows {
   private readonly p8: number;
   private readonly ld: number;
   private readonly scratch: number;
+  private readonly chunks: Slice[];
+  private readonly threads: number;
 
   constructor(
     private readonly arena: Arena,
     n: number,
     p: number,
-    private readonly parts: Slice[],
     private readonly run: Runner,
   ) {
     this.n = n;
@@ -161,10 +183,25 @@ export class KernelRows {
     this.p8 = Math.ceil(p / 8) * 8;
     this.ld = 4 * p;
     this.scratch = dataBytes(n * p);
+    this.threads = run.threads;
+    // At least 16 rows a chunk: each call has a fixed cost.
+    this.chunks = slices(n, Math.min(run.threads * CHUNKS_PER_THREAD, Math.ceil(n / 16)));
   }
 
   private rowAt(r: number): number {
     return DATA_AT + r * this.ld;
+  }
+
+  /** Runs `each(t)` on every thread, then `chunk(c, t)` for every chunk `c` (by whichever thread takes it). */
+  private work(
+    each: (t: number) => Call[],
+    chunk: (c: Slice, t: number, i: number) => Call[],
+  ): void {
+    const threads = Array.from({ length: this.threads }, (_, t) => t);
+    this.run({
+      each: threads.map(each),
+      chunks: this.chunks.map((c, i) => threads.map((t) => chunk(c, t, i))),
+    });
   }
 
   /**
@@ -173,24 +210,22 @@ export class KernelRows {
    * NaNError naming `name` when a value is NaN or infinite.
    */
   centre(name: string): void {
-    const { n, p, parts } = this;
-    const at = this.layout([p * 8, p * 8], parts.length);
-    this.run(
-      parts.map((s, w) => [
-        ['zero', at[w]![0]!, 16 * p],
-        ['moments', this.rowAt(s.start), this.ld, s.rows, p, DATA_AT, at[w]![0]!, at[w]![1]!],
-      ]),
+    const { n, p } = this;
+    const at = this.layout([p * 8, p * 8], this.threads);
+    this.work(
+      (t) => [['zero', at[t]![0]!, 16 * p]],
+      (c, t) => [
+        ['moments', this.rowAt(c.start), this.ld, c.rows, p, DATA_AT, at[t]![0]!, at[t]![1]!],
+      ],
     );
-    const s1 = new Float64Array(p);
-    const s2 = new Float64Array(p);
-    for (const w of at) {
-      const a = this.arena.f64(w[0]!, p);
-      const b = this.arena.f64(w[1]!, p);
-      for (let j = 0; j < p; j++) {
-        s1[j] = s1[j]! + a[j]!;
-        s2[j] = s2[j]! + b[j]!;
-      }
-    }
+    const s1 = this.sum(
+      at.map((a) => a[0]!),
+      p,
+    );
+    const s2 = this.sum(
+      at.map((a) => a[1]!),
+      p,
+    );
     const shift = this.arena.f32(DATA_AT, p);
     this.mean = new Float64Array(p);
     this.m2 = new Float64Array(p);
@@ -204,20 +239,58 @@ export class KernelRows {
       this.mean[j] = shift[j]! + s1[j]! / n;
       this.m2[j] = Math.max(s2[j]! - (s1[j]! * s1[j]!) / n, 0);
     }
+    this.centreWith(this.mean);
+  }
+
+  /** Subtracts `mean` (float64, applied as float32, as a tfjs `sub` would) from the data in place. */
+  centreWith(mean: Float64Array): void {
+    const { p } = this;
     const meanAt = this.scratch;
     this.arena.ensure(meanAt + align(4 * p));
-    this.arena.f32(meanAt, p).set(this.mean);
-    this.run(parts.map((s) => [['center', this.rowAt(s.start), this.ld, s.rows, p, meanAt]]));
+    this.arena.f32(meanAt, p).set(mean);
+    this.work(
+      () => [],
+      (c) => [['center', this.rowAt(c.start), this.ld, c.rows, p, meanAt]],
+    );
+  }
+
+  /** `X W` for a row-major `p x q` float64 `w` (float32 products): `n x q` float32, row-major. */
+  project(w: Float64Array, q: number): Float32Array {
+    const { p, n } = this;
+    const q8 = this.putPanels(w, q);
+    // One block of panels per chunk (rows rounded up to 4), each chunk's rows in its own.
+    const panel = (c: Slice) => Math.ceil(c.rows / 4) * 4 * 32;
+    const at = this.layout(
+      this.chunks.map((c) => panel(c) * (q8 / 8)),
+      1,
+      4 * p * q8,
+    )[0]!;
+    this.work(
+      () => [],
+      (c, _t, i) => [
+        ['project', this.rowAt(c.start), this.ld, c.rows, p, this.sharedAt, q8, at[i]!, panel(c)],
+      ],
+    );
+    const out = new Float32Array(n * q);
+    this.chunks.forEach((c, i) => {
+      const stride = panel(c) / 4;
+      const y = this.arena.f32(at[i]!, stride * (q8 / 8));
+      for (let r = 0; r < c.rows; r++) {
+        const o = (c.start + r) * q;
+        for (let j = 0; j < q; j++) out[o + j] = y[(j >> 3) * stride + r * 8 + (j & 7)]!;
+      }
+    });
+    return out;
   }
 
   /**
-   * Lays out `sizes` (bytes) once per slice after the shared operands (`shared` bytes, after
-   * the mean), grows the memory and returns the addresses: `[slice][operand]`.
+   * Lays out `sizes` (bytes) once per thread after the shared operands (`shared` bytes, after
+   * the mean), grows the memory and returns the addresses: `[thread][operand]`.
    */
-  private layout(sizes: number[], slicesCount: number, shared = 0): number[][] {
+  private layout(sizes: number[], threads: number, shared = 0): number[][] {
     let top = this.scratch + align(4 * this.p) + align(shared);
     const out: number[][] = [];
-    for (let w = 0; w < slicesCount; w++) {
+    for (let t = 0; t < threads; t++) {
       out.push(
         sizes.map((b) => {
           const a = top;
@@ -235,10 +308,10 @@ export class KernelRows {
     return this.scratch + align(4 * this.p);
   }
 
-  /** Sums the `[slice] -> address` float64 blocks of `length` values. */
+  /** Sums the float64 blocks of `length` values at `addresses`. */
   private sum(addresses: number[], length: number): Float64Array {
-    const total = new Float64Array(length);
-    for (const a of addresses) {
+    const total = this.arena.f64(addresses[0]!, length).slice();
+    for (const a of addresses.slice(1)) {
       const v = this.arena.f64(a, length);
       for (let i = 0; i < length; i++) total[i] = total[i]! + v[i]!;
     }
@@ -249,13 +322,11 @@ export class KernelRows {
   scatter(): Float64Array {
     const { p, p8 } = this;
     const bytes = 8 * p8 * p8;
-    const at = this.layout([bytes], this.parts.length).map((w) => w[0]!);
+    const at = this.layout([bytes], this.threads).map((a) => a[0]!);
     // Blocks of 128 rows: a 4 x 8 tile's two column strips (2 x 128 lines) stay in L1.
-    this.run(
-      this.parts.map((s, w) => [
-        ['zero', at[w]!, bytes],
-        ['syrk', this.rowAt(s.start), this.ld, s.rows, p8, at[w]!, 128],
-      ]),
+    this.work(
+      (t) => [['zero', at[t]!, bytes]],
+      (c, t) => [['syrk', this.rowAt(c.start), this.ld, c.rows, p8, at[t]!, 128]],
     );
     const c = this.sum(at, p8 * p8);
     const out = new Float64Array(p * p);
@@ -294,23 +365,18 @@ export class KernelRows {
     const l8 = this.putPanels(q, l);
     const block = this.block();
     const outBytes = 8 * p8 * l8;
-    const at = this.layout(
-      [4 * block * l8, 4 * block * p8, outBytes],
-      this.parts.length,
-      4 * p * l8,
-    );
-    const qAt = this.sharedAt;
-    this.run(
-      this.parts.map((s, w) => {
-        const [y, xp, c] = at[w] as [number, number, number];
+    const at = this.layout([4 * block * l8, 4 * block * p8, outBytes], this.threads, 4 * p * l8);
+    this.work(
+      (t) => [['zero', at[t]![2]!, outBytes]],
+      (c, t) => {
+        const [y, xp, out] = at[t] as [number, number, number];
         return [
-          ['zero', c, outBytes],
-          ['times', this.rowAt(s.start), this.ld, s.rows, p, qAt, l8, y, xp, block, c],
+          ['times', this.rowAt(c.start), this.ld, c.rows, p, this.sharedAt, l8, y, xp, block, out],
         ];
-      }),
+      },
     );
     const c = this.sum(
-      at.map((w) => w[2]!),
+      at.map((a) => a[2]!),
       p8 * l8,
     );
     const out = new Float64Array(p * l);
@@ -319,10 +385,17 @@ export class KernelRows {
   }
 }
 
-/** Runs every slice's calls in order on `arena`'s own instance (one thread). */
+/** Runs the work in order on `arena`'s own instance (one thread). */
 export function inlineRunner(arena: Arena): Runner {
-  return (perSlice) => {
-    const k = arena.kernels as unknown as Record<KernelName, (...a: number[]) => void>;
-    for (const calls of perSlice) for (const [fn, ...args] of calls) k[fn](...args);
+  const k = arena.kernels as unknown as Record<KernelName, (...a: number[]) => void>;
+  const exec = (calls: Call[]) => {
+    for (const [fn, ...args] of calls) k[fn](...args);
   };
+  return Object.assign(
+    (work: Work) => {
+      exec(work.each[0] ?? []);
+      for (const chunk of work.chunks) exec(chunk[0] ?? []);
+    },
+    { threads: 1 },
+  );
 }

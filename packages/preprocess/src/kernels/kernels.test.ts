@@ -11,6 +11,7 @@ import {
   KernelRows,
   kernelModule,
   slices,
+  type Work,
 } from './engine';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
@@ -76,10 +77,27 @@ function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
   return diff / scale;
 }
 
-function rowsOn(x: Float32Array, n: number, p: number, parts: number): KernelRows {
+/**
+ * Rows of `x` in a fresh arena, run by a runner of `threads` simulated threads: each takes its
+ * share of the chunks in turn (thread t takes chunks t, t + threads, ...), on one instance.
+ */
+function rowsOn(x: Float32Array, n: number, p: number, threads: number): KernelRows {
   const arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(n * p));
   arena.f32(DATA_AT, n * p).set(x);
-  return new KernelRows(arena, n, p, slices(n, parts), inlineRunner(arena));
+  const k = arena.kernels as unknown as Record<string, (...a: number[]) => void>;
+  const exec = (calls: Call[]) => {
+    for (const [fn, ...args] of calls) k[fn]!(...args);
+  };
+  const run = Object.assign(
+    (work: Work) => {
+      for (const calls of work.each) exec(calls);
+      work.chunks.forEach((chunk, i) => {
+        exec(chunk[i % threads]!);
+      });
+    },
+    { threads },
+  );
+  return new KernelRows(arena, n, p, run);
 }
 
 describe('preprocess wasm kernels', () => {
@@ -102,7 +120,7 @@ describe('preprocess wasm kernels', () => {
     [53, 9, 11, 3],
     [300, 40, 17, 2],
   ] as const) {
-    it(`moments, centring, Xc^T Xc and Xc^T (Xc q) match float64 references (n ${n}, p ${p}, l ${l}, ${parts} slices)`, () => {
+    it(`moments, centring, Xc^T Xc and Xc^T (Xc q) match float64 references (n ${n}, p ${p}, l ${l}, ${parts} threads)`, () => {
       const x = data(n, p, n + p);
       const ref = reference(x, n, p);
       const rows = rowsOn(x, n, p, parts);
@@ -113,6 +131,16 @@ describe('preprocess wasm kernels', () => {
       const u = uniform(7);
       const q = Float64Array.from({ length: p * l }, () => u() - 0.5);
       expect(relError(rows.scatterTimes(q, l), ref.times(q, l))).toBeLessThan(1e-5);
+      // (X - mean) W on fresh rows, against the float64 centred data times W.
+      const w = Float64Array.from({ length: p * l }, () => u() - 0.5);
+      const fresh = rowsOn(x, n, p, parts);
+      fresh.centreWith(ref.mean);
+      const want = new Float64Array(n * l);
+      for (let r = 0; r < n; r++)
+        for (let j = 0; j < l; j++)
+          for (let k = 0; k < p; k++)
+            want[r * l + j] = want[r * l + j]! + (x[r * p + k]! - ref.mean[k]!) * w[k * l + j]!;
+      expect(relError(fresh.project(w, l), want)).toBeLessThan(1e-5);
     });
   }
 
@@ -126,20 +154,25 @@ describe('preprocess wasm kernels', () => {
     }
   });
 
-  it('the calls of every slice run, each on its own rows', () => {
-    const seen: Call[][] = [];
-    const x = data(10, 4, 1);
-    const arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(40));
-    arena.f32(DATA_AT, 40).set(x);
-    const run = inlineRunner(arena);
-    const rows = new KernelRows(arena, 10, 4, slices(10, 3), (perSlice) => {
-      seen.push(...perSlice);
-      run(perSlice);
-    });
-    rows.centre('x');
-    const centres = seen.flat().filter((c) => c[0] === 'center');
-    expect(centres.map((c) => c[3])).toEqual([3, 4, 3]); // rows per slice
-    expect(centres.map((c) => c[1])).toEqual([DATA_AT, DATA_AT + 3 * 16, DATA_AT + 7 * 16]);
+  it('splits the rows into chunks, each run once with its own rows', () => {
+    const seen: Call[] = [];
+    const x = data(100, 4, 1);
+    const arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(400));
+    arena.f32(DATA_AT, 400).set(x);
+    const inline = inlineRunner(arena);
+    const run = Object.assign(
+      (work: Work) => {
+        seen.push(...work.chunks.flatMap((c) => c[0]!));
+        inline(work);
+      },
+      { threads: 2 },
+    );
+    new KernelRows(arena, 100, 4, run).centre('x');
+    const centres = seen.filter((c) => c[0] === 'center');
+    // 2 threads x 4 chunks would be 12-13 rows each; at least 16 rows a chunk -> ceil(100/16) = 7
+    // chunks, starting at round(100 i / 7).
+    expect(centres.map((c) => (c[1]! - DATA_AT) / 16)).toEqual([0, 14, 29, 43, 57, 71, 86]);
+    expect(centres.map((c) => c[3])).toEqual([14, 15, 14, 14, 14, 15, 14]);
   });
 
   it('slices split rows evenly, none empty', () => {

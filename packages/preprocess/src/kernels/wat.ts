@@ -117,6 +117,8 @@ function addRow64(i: number): string {
  *   `l8 / 8` panels of `p` rows, per block of `block` rows: `Y = X Q` into panels at `y`, the
  *   block of `X` copied into panels at `xp` (strided reads of a wide `X` thrash the TLB), then
  *   `C += X^T Y`.
+ * - `project(x, ld, rows, p, q, l8, y, panel)`: `Y = X Q` (float32) into `l8 / 8` panels of `Y`
+ *   (`panel` bytes apart, rows rounded up to 4), `Q` as in `times`.
  * - `center(x, ld, rows, p, mean)`: `X -= 1 mean^T` in place (`mean`: `p` float32s).
  * - `moments(x, ld, rows, p, shift, s1, s2)`: float64 `s1 += sum (x - shift)`,
  *   `s2 += sum (x - shift)^2` per column (`shift`: `p` float32s, e.g. the first row).
@@ -155,7 +157,7 @@ function drivers(): string {
       (local.set $r (i32.add (local.get $r) (local.get $n)))
       (br $rblock))))
 
-  (func $nn_d (param $x i32) (param $ld i32) (param $rows i32) (param $p i32) (param $q i32) (param $l8 i32) (param $y i32) (param $panel i32)
+  (func $nn_d (export "project") (param $x i32) (param $ld i32) (param $rows i32) (param $p i32) (param $q i32) (param $l8 i32) (param $y i32) (param $panel i32)
     (local $r i32) (local $j i32) (local $last i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $qpanel i32)
     (local.set $last (i32.add (local.get $x) (i32.mul (i32.sub (local.get $rows) (i32.const 1)) (local.get $ld))))
     (local.set $qpanel (i32.shl (local.get $p) (i32.const 5)))
