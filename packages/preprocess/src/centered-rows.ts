@@ -23,8 +23,11 @@ export interface CenteredRows {
   readonly m2: Float64Array;
   /** The scatter matrix `Xc^T Xc`, row-major `p x p`. */
   scatter(): Float64Array;
-  /** `Xc^T (Xc q)` for a row-major `p x l` block `q`: the scatter times `q` without forming it. */
-  scatterTimes(q: Float64Array, l: number): Float64Array;
+  /**
+   * `Xc^T (Xc Z)`, the scatter times `Z` without forming it, for a column-major block `Z` (`l`
+   * columns of `p`, each contiguous); column-major.
+   */
+  scatterTimes(z: Float64Array, l: number): Float64Array;
   dispose(): void;
 }
 
@@ -92,8 +95,14 @@ export const backendRows: RowsEngine = (x, n, p) => {
     mean,
     m2,
     scatter: () => read(tf.matMul(xcT, xc)),
-    scatterTimes: (q, l) =>
-      read(tf.tidy(() => tf.matMul(xcT, tf.matMul(xc, tf.tensor2d(Float32Array.from(q), [p, l]))))),
+    // (Xc^T Xc Z)^T = (Xc Z)^T Xc, with Z^T held row-major.
+    scatterTimes: (z, l) =>
+      read(
+        tf.tidy(() => {
+          const y = tf.matMul(xc, tf.tensor2d(Float32Array.from(z), [l, p]), false, true);
+          return tf.matMul(y, xc, true, false);
+        }),
+      ),
     dispose: () => tf.dispose([xc, xcT]),
   };
 };

@@ -30,25 +30,26 @@ describe('symmetric eigensolvers', () => {
 });
 
 describe('orthonormalize', () => {
-  it('returns orthonormal columns spanning the input, even for rank-deficient blocks', () => {
+  it('returns orthonormal columns spanning the input, even for rank-deficient blocks (column-major)', () => {
     const rng = new Rng(4);
     const p = 30;
     const cols = 6;
+    // Column c holds rows r at y[c p + r].
     const y = new Float64Array(p * cols);
     for (let r = 0; r < p; r++) {
       const a = rng.normal();
       const b = rng.normal();
       // Columns 0-2 span 2 directions (rank 2), columns 3-5 are independent.
-      y[r * cols] = a;
-      y[r * cols + 1] = b;
-      y[r * cols + 2] = a + 2 * b;
-      for (let c = 3; c < cols; c++) y[r * cols + c] = rng.normal();
+      y[r] = a;
+      y[p + r] = b;
+      y[2 * p + r] = a + 2 * b;
+      for (let c = 3; c < cols; c++) y[c * p + r] = rng.normal();
     }
     const q = orthonormalize(y, p, cols);
     for (let i = 0; i < cols; i++) {
       for (let j = 0; j < cols; j++) {
         let dot = 0;
-        for (let r = 0; r < p; r++) dot += q[r * cols + i]! * q[r * cols + j]!;
+        for (let r = 0; r < p; r++) dot += q[i * p + r]! * q[j * p + r]!;
         expect(Math.abs(dot - (i === j ? 1 : 0))).toBeLessThan(1e-12);
       }
     }
@@ -57,10 +58,10 @@ describe('orthonormalize', () => {
       const proj = new Float64Array(p);
       for (let i = 0; i < cols; i++) {
         let dot = 0;
-        for (let r = 0; r < p; r++) dot += q[r * cols + i]! * y[r * cols + c]!;
-        for (let r = 0; r < p; r++) proj[r] = proj[r]! + dot * q[r * cols + i]!;
+        for (let r = 0; r < p; r++) dot += q[i * p + r]! * y[c * p + r]!;
+        for (let r = 0; r < p; r++) proj[r] = proj[r]! + dot * q[i * p + r]!;
       }
-      for (let r = 0; r < p; r++) expect(Math.abs(proj[r]! - y[r * cols + c]!)).toBeLessThan(1e-12);
+      for (let r = 0; r < p; r++) expect(Math.abs(proj[r]! - y[c * p + r]!)).toBeLessThan(1e-12);
     }
   });
 });

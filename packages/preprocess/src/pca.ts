@@ -358,16 +358,19 @@ export class PCA extends CovarianceTransform {
   }
 }
 
-/** Runs `fn` with `a q` computed by a float32 `matMul` on the tfjs backend; frees `a` after. */
+/**
+ * Runs `fn` with `a Z` computed by a float32 `matMul` on the tfjs backend (`Z` column-major, as
+ * `Z^T a`: `a` is symmetric); frees `a` after.
+ */
 function withBackendMultiply<T>(
   cov: Float64Array,
   p: number,
-  fn: (multiply: (q: Float64Array, cols: number) => Float64Array) => T,
+  fn: (multiply: (z: Float64Array, cols: number) => Float64Array) => T,
 ): T {
   const a = tf.tensor2d(Float32Array.from(cov), [p, p]);
   try {
-    return fn((q, cols) => {
-      const y = tf.tidy(() => tf.matMul(a, tf.tensor2d(Float32Array.from(q), [p, cols])));
+    return fn((z, cols) => {
+      const y = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(z), [cols, p]), a));
       const out = Float64Array.from(y.dataSync());
       y.dispose();
       return out;

@@ -53,13 +53,14 @@ function reference(x: Float32Array, n: number, p: number) {
       scatter[i * p + j] = s;
     }
   }
-  const times = (q: Float64Array, l: number) => {
-    const out = new Float64Array(p * l);
+  // Column-major blocks: column j of z is z[j p .. j p + p).
+  const times = (z: Float64Array, l: number) => {
+    const out = new Float64Array(l * p);
     for (let i = 0; i < p; i++)
       for (let j = 0; j < l; j++) {
         let s = 0;
-        for (let k = 0; k < p; k++) s += scatter[i * p + k]! * q[k * l + j]!;
-        out[i * l + j] = s;
+        for (let k = 0; k < p; k++) s += scatter[i * p + k]! * z[j * p + k]!;
+        out[j * p + i] = s;
       }
     return out;
   };
