@@ -10,7 +10,7 @@ export interface KernelExports {
     rows: number,
     p: number,
     q: number,
-    l8: number,
+    l: number,
     y: number,
     xp: number,
     block: number,
@@ -22,7 +22,7 @@ export interface KernelExports {
     rows: number,
     p: number,
     q: number,
-    l8: number,
+    l: number,
     y: number,
     panel: number,
   ): void;
@@ -270,7 +270,7 @@ export class KernelRows {
     this.work(
       () => [],
       (c, _t, i) => [
-        ['project', this.rowAt(c.start), this.ld, c.rows, p, this.sharedAt, q8, at[i]!, panel(c)],
+        ['project', this.rowAt(c.start), this.ld, c.rows, p, this.sharedAt, q, at[i]!, panel(c)],
       ],
     );
     const out = new Float32Array(n * q);
@@ -378,7 +378,7 @@ export class KernelRows {
       (c, t) => {
         const [y, xp, out] = at[t] as [number, number, number];
         return [
-          ['times', this.rowAt(c.start), this.ld, c.rows, p, this.sharedAt, l8, y, xp, block, out],
+          ['times', this.rowAt(c.start), this.ld, c.rows, p, this.sharedAt, l, y, xp, block, out],
         ];
       },
     );

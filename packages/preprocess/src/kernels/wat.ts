@@ -18,16 +18,25 @@
  */
 
 const ROWS = 4;
-const VECTORS = 2; // 8 columns
 
-/** One step of the sum: B's two vectors at `b`, then each row's broadcast of A times them. */
-function step(splat: (i: number) => string): string {
+/**
+ * One step of the sum: B's `vectors` vectors (4 columns each) at `b`, then each row's broadcast
+ * of A times them. Tiles are 4 x 8 (two vectors); the 4 x 4 variants (one) finish a block whose
+ * last panel holds at most 4 columns (l = 60: 7 panels and a half).
+ */
+function step(splat: (i: number) => string, vectors: number): string {
   return [
     '(local.set $b0 (v128.load (local.get $b)))',
-    '(local.set $b1 (v128.load offset=16 (local.get $b)))',
-    ...Array.from({ length: ROWS }, (_, i) => `(local.set $x ${splat(i)})\n      ${madd(i)}`),
+    ...(vectors > 1 ? ['(local.set $b1 (v128.load offset=16 (local.get $b)))'] : []),
+    ...Array.from(
+      { length: ROWS },
+      (_, i) => `(local.set $x ${splat(i)})\n      ${madd(i, vectors)}`,
+    ),
   ].join('\n      ');
 }
+
+/** The suffix of a kernel's name: '' for 4 x 8, '_h' for the 4 x 4 half. */
+const suffix = (vectors: number) => (vectors > 1 ? '' : '_h');
 
 /**
  * `$tile(a, as, b, bs, kc, c, ldc)`: the f64 tile at `c` (row stride `ldc` bytes) += A^T B over
@@ -35,64 +44,66 @@ function step(splat: (i: number) => string): string {
  * 4 x 8 tile measured fastest in V8: 4 x 12, 4 x 16, 6 x 8 and 8 x 8 spill registers, and
  * unrolling the loop was slower.)
  */
-function tileAcc64(): string {
-  const acc = accumulators();
+function tileAcc64(vectors: number): string {
+  const acc = accumulators(vectors);
   return `
-  (func $tile (param $a i32) (param $as i32) (param $b i32) (param $bs i32)
+  (func $tile${suffix(vectors)} (param $a i32) (param $as i32) (param $b i32) (param $bs i32)
     (param $kc i32) (param $c i32) (param $ldc i32)
     (local $x v128) (local $b0 v128) (local $b1 v128) ${acc.decl}
     (block $done (loop $step
       (br_if $done (i32.eqz (local.get $kc)))
-      ${step((i) => `(v128.load32_splat offset=${4 * i} (local.get $a))`)}
+      ${step((i) => `(v128.load32_splat offset=${4 * i} (local.get $a))`, vectors)}
       (local.set $a (i32.add (local.get $a) (local.get $as)))
       (local.set $b (i32.add (local.get $b) (local.get $bs)))
       (local.set $kc (i32.sub (local.get $kc) (i32.const 1)))
       (br $step)))
-    ${Array.from({ length: ROWS }, (_, i) => addRow64(i)).join('\n    ')})`;
+    ${Array.from({ length: ROWS }, (_, i) => addRow64(i, vectors)).join('\n    ')})`;
 }
 
 /**
  * `$nn(a0, a1, a2, a3, b, k, c)`: four rows of `X Q` (rows at `a0..a3`, `k` features each) times
  * one panel of `Q` at `b`, stored as four rows of a panel of `Y` at `c` (float32, overwritten).
  */
-function tileRowsStore32(): string {
-  const acc = accumulators();
+function tileRowsStore32(vectors: number): string {
+  const acc = accumulators(vectors);
   const a = Array.from({ length: ROWS }, (_, i) => `$a${i}`);
+  const store = (i: number, v: number) =>
+    `(v128.store offset=${32 * i + 16 * v} (local.get $c) (local.get $c${i}_${v}))`;
   return `
-  (func $nn (param ${a.map((x) => `${x} i32`).join(') (param ')}) (param $b i32) (param $k i32) (param $c i32)
+  (func $nn${suffix(vectors)} (param ${a.map((x) => `${x} i32`).join(') (param ')}) (param $b i32) (param $k i32) (param $c i32)
     (local $x v128) (local $b0 v128) (local $b1 v128) ${acc.decl}
     (block $done (loop $step
       (br_if $done (i32.eqz (local.get $k)))
-      ${step((i) => `(v128.load32_splat (local.get ${a[i]}))`)}
+      ${step((i) => `(v128.load32_splat (local.get ${a[i]}))`, vectors)}
       ${a.map((x) => `(local.set ${x} (i32.add (local.get ${x}) (i32.const 4)))`).join('\n      ')}
       (local.set $b (i32.add (local.get $b) (i32.const 32)))
       (local.set $k (i32.sub (local.get $k) (i32.const 1)))
       (br $step)))
-    ${Array.from({ length: ROWS }, (_, i) => `(v128.store offset=${32 * i} (local.get $c) (local.get $c${i}_0))\n    (v128.store offset=${32 * i + 16} (local.get $c) (local.get $c${i}_1))`).join('\n    ')})`;
+    ${Array.from({ length: ROWS * vectors }, (_, i) => store(i >> (vectors - 1), i & (vectors - 1))).join('\n    ')})`;
 }
 
-function accumulators() {
+function accumulators(vectors: number) {
   const names: string[] = [];
-  for (let i = 0; i < ROWS; i++) for (let v = 0; v < VECTORS; v++) names.push(`$c${i}_${v}`);
+  for (let i = 0; i < ROWS; i++) for (let v = 0; v < vectors; v++) names.push(`$c${i}_${v}`);
   return { names, decl: names.map((n) => `(local ${n} v128)`).join(' ') };
 }
 
-function madd(i: number): string {
+function madd(i: number, vectors: number): string {
   return Array.from(
-    { length: VECTORS },
+    { length: vectors },
     (_, v) =>
       `(local.set $c${i}_${v} (f32x4.add (local.get $c${i}_${v}) (f32x4.mul (local.get $x) (local.get $b${v}))))`,
   ).join('\n      ');
 }
 
-/** Adds accumulator row `i` (8 floats) to 8 float64s at `c + i ldc`. */
-function addRow64(i: number): string {
+/** Adds accumulator row `i` (4 floats per vector) to float64s at `c + i ldc`. */
+function addRow64(i: number, vectors: number): string {
   const at =
     i === 0
       ? '(local.get $c)'
       : `(i32.add (local.get $c) (i32.mul (local.get $ldc) (i32.const ${i})))`;
   const lines: string[] = [];
-  for (let v = 0; v < VECTORS; v++) {
+  for (let v = 0; v < vectors; v++) {
     const acc = `(local.get $c${i}_${v})`;
     const high = `(i8x16.shuffle 8 9 10 11 12 13 14 15 0 1 2 3 4 5 6 7 ${acc} ${acc})`;
     for (const [half, src] of [
@@ -113,11 +124,11 @@ function addRow64(i: number): string {
  * - `syrk(x, ld, rows, p8, c, kc)`: `C (p8 x p8, f64) += X^T X` over blocks of `kc` rows, upper
  *   block triangle only (tiles with `i <= j + 7`; the caller mirrors). Both operands are read
  *   in place, rows `ld` bytes apart.
- * - `times(x, ld, rows, p, q, l8, y, xp, block, c)`: `C (p8 x l8, f64) += X^T (X Q)` for `Q` as
- *   `l8 / 8` panels of `p` rows, per block of `block` rows: `Y = X Q` into panels at `y`, the
+ * - `times(x, ld, rows, p, q, l, y, xp, block, c)`: `C (p8 x l8, f64) += X^T (X Q)` for the `l`
+ *   columns of `Q` as panels of `p` rows (`l8`: `l` rounded up to 8), per block of `block` rows: `Y = X Q` into panels at `y`, the
  *   block of `X` copied into panels at `xp` (strided reads of a wide `X` thrash the TLB), then
  *   `C += X^T Y`.
- * - `project(x, ld, rows, p, q, l8, y, panel)`: `Y = X Q` (float32) into `l8 / 8` panels of `Y`
+ * - `project(x, ld, rows, p, q, l, y, panel)`: `Y = X Q` (float32) into panels of `Y`
  *   (`panel` bytes apart, rows rounded up to 4), `Q` as in `times`.
  * - `center(x, ld, rows, p, mean)`: `X -= 1 mean^T` in place (`mean`: `p` float32s).
  * - `moments(x, ld, rows, p, shift, s1, s2)`: float64 `s1 += sum (x - shift)`,
@@ -157,8 +168,9 @@ function drivers(): string {
       (local.set $r (i32.add (local.get $r) (local.get $n)))
       (br $rblock))))
 
-  (func $nn_d (export "project") (param $x i32) (param $ld i32) (param $rows i32) (param $p i32) (param $q i32) (param $l8 i32) (param $y i32) (param $panel i32)
-    (local $r i32) (local $j i32) (local $last i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $qpanel i32)
+  (func $nn_d (export "project") (param $x i32) (param $ld i32) (param $rows i32) (param $p i32) (param $q i32) (param $l i32) (param $y i32) (param $panel i32)
+    (local $r i32) (local $j i32) (local $last i32) (local $a0 i32) (local $a1 i32) (local $a2 i32) (local $a3 i32) (local $qpanel i32)
+    (local $b i32) (local $c i32)
     (local.set $last (i32.add (local.get $x) (i32.mul (i32.sub (local.get $rows) (i32.const 1)) (local.get $ld))))
     (local.set $qpanel (i32.shl (local.get $p) (i32.const 5)))
     (block $rdone (loop $rloop
@@ -169,13 +181,14 @@ function drivers(): string {
       (local.set $a3 (call $min (i32.add (local.get $x) (i32.mul (i32.add (local.get $r) (i32.const 3)) (local.get $ld))) (local.get $last)))
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
-        (br_if $jdone (i32.ge_u (local.get $j) (local.get $l8)))
-        (call $nn
-          (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ld)))
-          (local.get $a1) (local.get $a2) (local.get $a3)
-          (i32.add (local.get $q) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $qpanel)))
-          (local.get $p)
-          (i32.add (i32.add (local.get $y) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))) (i32.shl (local.get $r) (i32.const 5))))
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $l)))
+        (local.set $a0 (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ld))))
+        (local.set $b (i32.add (local.get $q) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $qpanel))))
+        (local.set $c (i32.add (i32.add (local.get $y) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel)))
+          (i32.shl (local.get $r) (i32.const 5))))
+        (if (i32.gt_u (i32.sub (local.get $l) (local.get $j)) (i32.const 4))
+          (then (call $nn (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $b) (local.get $p) (local.get $c)))
+          (else (call $nn_h (local.get $a0) (local.get $a1) (local.get $a2) (local.get $a3) (local.get $b) (local.get $p) (local.get $c))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $jloop)))
       (local.set $r (i32.add (local.get $r) (i32.const 4)))
@@ -223,30 +236,27 @@ function drivers(): string {
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rloop))))
 
-  (func $tnp_d (param $xp i32) (param $xpanel i32) (param $rows i32) (param $p8 i32) (param $y i32) (param $l8 i32) (param $panel i32) (param $c i32)
-    (local $i i32) (local $j i32) (local $ldc i32)
-    (local.set $ldc (i32.shl (local.get $l8) (i32.const 3)))
+  (func $tnp_d (param $xp i32) (param $xpanel i32) (param $rows i32) (param $p8 i32) (param $y i32) (param $l i32) (param $panel i32) (param $c i32)
+    (local $i i32) (local $j i32) (local $ldc i32) (local $a i32) (local $b i32) (local $to i32)
+    (local.set $ldc (i32.shl (i32.and (i32.add (local.get $l) (i32.const 7)) (i32.const -8)) (i32.const 3)))
     (block $idone (loop $iloop
       (br_if $idone (i32.ge_u (local.get $i) (local.get $p8)))
       (local.set $j (i32.const 0))
       (block $jdone (loop $jloop
-        (br_if $jdone (i32.ge_u (local.get $j) (local.get $l8)))
-        (call $tile
-          (i32.add (i32.add (local.get $xp) (i32.mul (i32.shr_u (local.get $i) (i32.const 3)) (local.get $xpanel)))
-            (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 2)))
-          (i32.const 32)
-          (i32.add (local.get $y) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel)))
-          (i32.const 32)
-          (local.get $rows)
-          (i32.add (local.get $c) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $l8)) (local.get $j)) (i32.const 3)))
-          (local.get $ldc))
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $l)))
+        (local.set $a (i32.add (i32.add (local.get $xp) (i32.mul (i32.shr_u (local.get $i) (i32.const 3)) (local.get $xpanel)))
+          (i32.shl (i32.and (local.get $i) (i32.const 7)) (i32.const 2))))
+        (local.set $b (i32.add (local.get $y) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))))
+        (local.set $to (i32.add (i32.add (local.get $c) (i32.mul (local.get $i) (local.get $ldc))) (i32.shl (local.get $j) (i32.const 3))))
+        (if (i32.gt_u (i32.sub (local.get $l) (local.get $j)) (i32.const 4))
+          (then (call $tile (local.get $a) (i32.const 32) (local.get $b) (i32.const 32) (local.get $rows) (local.get $to) (local.get $ldc)))
+          (else (call $tile_h (local.get $a) (i32.const 32) (local.get $b) (i32.const 32) (local.get $rows) (local.get $to) (local.get $ldc))))
         (local.set $j (i32.add (local.get $j) (i32.const 8)))
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 4)))
       (br $iloop))))
 
-
-  (func (export "times") (param $x i32) (param $ld i32) (param $rows i32) (param $p i32) (param $q i32) (param $l8 i32)
+  (func (export "times") (param $x i32) (param $ld i32) (param $rows i32) (param $p i32) (param $q i32) (param $l i32)
     (param $y i32) (param $xp i32) (param $block i32) (param $c i32)
     (local $r i32) (local $n i32) (local $at i32) (local $p8 i32)
     (local.set $p8 (i32.and (i32.add (local.get $p) (i32.const 7)) (i32.const -8)))
@@ -254,12 +264,12 @@ function drivers(): string {
       (br_if $done (i32.ge_u (local.get $r) (local.get $rows)))
       (local.set $n (call $min (i32.sub (local.get $rows) (local.get $r)) (local.get $block)))
       (local.set $at (i32.add (local.get $x) (i32.mul (local.get $r) (local.get $ld))))
-      (call $nn_d (local.get $at) (local.get $ld) (local.get $n) (local.get $p) (local.get $q) (local.get $l8)
+      (call $nn_d (local.get $at) (local.get $ld) (local.get $n) (local.get $p) (local.get $q) (local.get $l)
         (local.get $y) (i32.shl (local.get $block) (i32.const 5)))
       (call $pack_d (local.get $at) (local.get $ld) (local.get $n) (local.get $p8) (local.get $xp)
         (i32.shl (local.get $block) (i32.const 5)))
       (call $tnp_d (local.get $xp) (i32.shl (local.get $block) (i32.const 5)) (local.get $n) (local.get $p8)
-        (local.get $y) (local.get $l8) (i32.shl (local.get $block) (i32.const 5)) (local.get $c))
+        (local.get $y) (local.get $l) (i32.shl (local.get $block) (i32.const 5)) (local.get $c))
       (local.set $r (i32.add (local.get $r) (local.get $n)))
       (br $blocks))))
 
@@ -351,8 +361,10 @@ function drivers(): string {
 export function kernelsWat(shared: boolean): string {
   return `(module
   (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
-${tileAcc64()}
-${tileRowsStore32()}
+${tileAcc64(2)}
+${tileAcc64(1)}
+${tileRowsStore32(2)}
+${tileRowsStore32(1)}
 ${drivers()}
 )
 `;
