@@ -10,6 +10,7 @@ export {
 export { FeatureScaler, type ScalerOptions, type ScalerState } from './feature-scaler';
 export { flattenImages, perImageStandardize, unflattenImages } from './image';
 export type { StatAxis } from './layout';
+export type { RangeFinder } from './linalg';
 export { MinMax, type MinMaxOptions } from './min-max';
 export { PCA, type PCAOptions, type PCASketch, type PCASolver } from './pca';
 export { type PerImageWhitenOptions, perImageWhiten } from './per-image-whiten';

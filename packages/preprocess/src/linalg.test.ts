@@ -29,6 +29,66 @@ describe('symmetric eigensolvers', () => {
   });
 });
 
+/** Largest relative error of the first `k` values against `lambda`. */
+const relErr = (values: ArrayLike<number>, lambda: number[], k: number) =>
+  Math.max(...lambda.slice(0, k).map((v, i) => Math.abs(values[i]! - v) / v));
+
+describe('randomized range finders', () => {
+  // A slowly decaying spectrum (1 / i): the hard case for a randomized eigensolver.
+  const p = 120;
+  const lambda = Array.from({ length: p }, (_, i) => 1 / (i + 1));
+  const { a, q } = withSpectrum(lambda, 5);
+
+  it('block Krylov recovers the top eigenpairs; with as many products it is far more accurate than subspace iteration', () => {
+    const options = { oversamples: 5, iterations: 3, seed: 2 }; // 4 products, 4 x 15 = 60 <= p
+    const krylov = randomizedEigen(a, p, 10, { ...options, rangeFinder: 'krylov' });
+    const subspace = randomizedEigen(a, p, 10, { ...options, rangeFinder: 'subspace' });
+    const eK = relErr(krylov.values, lambda, 10);
+    const eS = relErr(subspace.values, lambda, 10);
+    expect(eK).toBeLessThan(1e-3);
+    expect(eK * 5).toBeLessThan(eS);
+    // The top eigenvector is found (up to sign) and the vectors are orthonormal.
+    const dot = q[0]!.reduce((s, x, j) => s + x * krylov.vectors[j]!, 0);
+    expect(Math.abs(dot)).toBeGreaterThan(1 - 1e-6);
+    for (let i = 0; i < 10; i++) {
+      for (let j = 0; j < 10; j++) {
+        let d = 0;
+        for (let r = 0; r < p; r++) d += krylov.vectors[i * p + r]! * krylov.vectors[j * p + r]!;
+        expect(Math.abs(d - (i === j ? 1 : 0))).toBeLessThan(1e-9);
+      }
+    }
+  });
+
+  it('falls back to subspace iteration when the Krylov basis would outgrow p', () => {
+    const small = lambda.slice(0, 12);
+    const { a: a12 } = withSpectrum(small, 1);
+    // (iterations + 1) (k + oversamples) = 4 x 6 > 12: the subspace result, exactly.
+    const options = { oversamples: 3, iterations: 3, seed: 3 };
+    const k = randomizedEigen(a12, 12, 3, { ...options, rangeFinder: 'krylov' });
+    const s = randomizedEigen(a12, 12, 3, { ...options, rangeFinder: 'subspace' });
+    expect(Array.from(k.values)).toEqual(Array.from(s.values));
+  });
+
+  it('handles rank below the basis size (singular B^T A B) and below k', () => {
+    for (const rank of [6, 2]) {
+      const low = lambda.map((v, i) => (i < rank ? v : 0));
+      const { a: aLow } = withSpectrum(low, 7);
+      const { values, vectors } = randomizedEigen(aLow, p, 4, {
+        oversamples: 4,
+        iterations: 3,
+        seed: 1,
+        rangeFinder: 'krylov',
+      });
+      expectClose(values, low.slice(0, 4), 1e-8);
+      for (let i = 0; i < 4; i++) {
+        let n = 0;
+        for (let r = 0; r < p; r++) n += vectors[i * p + r]! ** 2;
+        expect(Math.abs(n - 1)).toBeLessThan(1e-8);
+      }
+    }
+  });
+});
+
 describe('orthonormalize', () => {
   it('returns orthonormal columns spanning the input, even for rank-deficient blocks (column-major)', () => {
     const rng = new Rng(4);

@@ -1,6 +1,7 @@
 import { Rng } from '@trainkit/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { Arena, kernelModule } from './kernels/engine';
+import { topSymmetricEigen } from './tridiagonal';
 
 /**
  * Dense float64 linear algebra for the fit step (tfjs-core has no eigensolver).
@@ -53,12 +54,15 @@ export interface RandomizedOptions {
    * only needs directions, and the final Rayleigh-Ritz step always uses a float64 product.
    */
   multiply?: (z: Float64Array, cols: number) => Float64Array;
+  /** See {@link randomizedEigenOf}. Default `'krylov'`. */
+  rangeFinder?: RangeFinder;
 }
 
 /**
  * `a Z` for the symmetric row-major `p x p` matrix `a` and a column-major block `Z` (`cols`
- * columns of `p`, each contiguous), column-major: column j is `sum_k Z[k][j] a[k]` (rows of a
- * symmetric matrix are its columns), float64.
+ * columns of `p`, each contiguous), column-major, float64: entry (i, j) is `a_i . z_j` (rows of
+ * a symmetric matrix are its columns), by the wasm kernel `cross` in a memory of its own (plain
+ * loops where WebAssembly SIMD is missing).
  */
 export function multiplySquare(
   a: Float64Array,
@@ -66,6 +70,17 @@ export function multiplySquare(
   z: Float64Array,
   cols: number,
 ): Float64Array {
+  const module = kernelModule(false);
+  if (module && p % 4 === 0) {
+    const bytes = 8 * (p * p + 2 * cols * p);
+    const arena = new Arena(module, false, 64 + bytes);
+    arena.f64(64, p * p).set(a.subarray(0, p * p));
+    const zAt = 64 + 8 * p * p;
+    const outAt = zAt + 8 * cols * p;
+    arena.f64(zAt, cols * p).set(z.subarray(0, cols * p));
+    arena.kernels.cross(zAt, 64, p, cols, p, outAt, 0);
+    return arena.f64(outAt, cols * p).slice();
+  }
   const out = new Float64Array(cols * p);
   for (let j = 0; j < cols; j++) {
     const o = j * p;
@@ -93,6 +108,108 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, p: number
 }
 
 /**
+ * Float64 columns of `p` values, `ps` apart (`ps` a multiple of 4, zeros past `p`), in the calling
+ * thread's kernel memory: Gram-Schmidt and dot products run in wasm (`orthcol`, `cross`), or in
+ * JavaScript where WebAssembly SIMD is missing. One store at a time: each starts at the same
+ * place in that memory.
+ */
+class ColumnStore {
+  readonly ps: number;
+  private readonly plain: Float64Array | undefined;
+  private readonly arena: Arena | undefined;
+  /** The next coordinate vector to try for a vanished column. */
+  private next = 0;
+
+  constructor(
+    readonly p: number,
+    readonly columns: number,
+    extra = 0,
+  ) {
+    const module = kernelModule(false);
+    this.ps = module ? Math.ceil(p / 4) * 4 : p;
+    if (module) {
+      this.arena = orthArena(module, 64 + 8 * (columns * this.ps + extra));
+      this.values.fill(0);
+    } else {
+      this.plain = new Float64Array(columns * this.ps);
+    }
+  }
+
+  /** The columns (a fresh view: growing the memory detaches older ones). */
+  get values(): Float64Array {
+    return this.arena ? this.arena.f64(64, this.columns * this.ps) : (this.plain as Float64Array);
+  }
+
+  /** Copies the column-major `z` (`count` columns of `p`) into columns `from ..`. */
+  put(z: Float64Array, from: number, count: number): void {
+    const { p, ps } = this;
+    if (ps === p) this.values.set(z.subarray(0, count * p), from * p);
+    else
+      for (let c = 0; c < count; c++)
+        this.values.set(z.subarray(c * p, (c + 1) * p), (from + c) * ps);
+  }
+
+  /** Columns `from .. from + count` as a column-major block of `p`-value columns. */
+  get(from: number, count: number): Float64Array {
+    const { p, ps } = this;
+    if (ps === p) return this.values.slice(from * p, (from + count) * p);
+    const out = new Float64Array(count * p);
+    for (let c = 0; c < count; c++)
+      out.set(this.values.subarray((from + c) * ps, (from + c) * ps + p), c * p);
+    return out;
+  }
+
+  /**
+   * Orthonormalises columns `from .. to` against all columns before each (Gram-Schmidt twice). A
+   * column that vanishes against the previous ones (rank-deficient data) is replaced by a
+   * coordinate vector orthogonalised the same way, so the basis stays full.
+   */
+  orthonormalize(from: number, to: number): void {
+    const { p, ps, values } = this;
+    for (let j = from; j < to; j++) {
+      const v = values.subarray(j * ps, j * ps + p);
+      let n0 = dot(v, 0, v, 0, p);
+      for (let attempt = 0; ; attempt++) {
+        const n = this.arena
+          ? this.arena.kernels.orthcol(64, ps, j)
+          : orthogonalizeColumn(values, p, j);
+        if (n > 1e-24 * n0 && n > 0) {
+          const inv = 1 / Math.sqrt(n);
+          for (let r = 0; r < p; r++) v[r] = v[r]! * inv;
+          break;
+        }
+        if (attempt >= p) throw new Error('orthonormalize: no independent direction left');
+        v.fill(0);
+        v[this.next++ % p] = 1;
+        n0 = 1;
+      }
+    }
+  }
+
+  /**
+   * The `na x nb` dot products of columns `a ..` with columns `b ..` (symmetric `na x na`,
+   * mirrored from the upper triangle, when `upper`).
+   */
+  cross(a: number, b: number, na: number, nb: number, upper: boolean): Float64Array {
+    const { p, ps } = this;
+    let out: Float64Array;
+    if (this.arena) {
+      const at = 64 + 8 * this.columns * ps;
+      this.arena.kernels.cross(64 + 8 * a * ps, 64 + 8 * b * ps, ps, na, nb, at, upper ? 1 : 0);
+      out = this.arena.f64(at, na * nb).slice();
+    } else {
+      out = new Float64Array(na * nb);
+      for (let i = 0; i < na; i++)
+        for (let j = upper ? i : 0; j < nb; j++)
+          out[i * nb + j] = dot(this.values, (a + i) * ps, this.values, (b + j) * ps, p);
+    }
+    if (upper)
+      for (let i = 0; i < na; i++) for (let j = 0; j < i; j++) out[i * nb + j] = out[j * nb + i]!;
+    return out;
+  }
+}
+
+/**
  * Orthonormal basis of the columns of a column-major block (`cols` columns of `p`, each
  * contiguous): Gram-Schmidt with one full re-orthogonalisation ("twice is enough", Giraud et
  * al. 2005), in float64 by the wasm SIMD kernel `orthcol` (JavaScript where WebAssembly SIMD is
@@ -100,43 +217,10 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, p: number
  * by a coordinate vector orthogonalised the same way, so the basis stays full.
  */
 export function orthonormalize(y: Float64Array, p: number, cols: number): Float64Array {
-  const module = kernelModule(false);
-  // Columns padded to a multiple of 4 (the wasm kernel's step), zeros past p.
-  const ps = module ? Math.ceil(p / 4) * 4 : p;
-  let arena: Arena | undefined;
-  let t: Float64Array;
-  if (module) {
-    arena = orthArena(module, 64 + 8 * cols * ps);
-    t = arena.f64(64, cols * ps);
-    if (ps === p) t.set(y.subarray(0, cols * p));
-    else {
-      t.fill(0);
-      for (let c = 0; c < cols; c++) t.set(y.subarray(c * p, (c + 1) * p), c * ps);
-    }
-  } else {
-    t = y.slice(0, cols * p);
-  }
-  let next = 0; // the next coordinate vector to try for a vanished column
-  for (let j = 0; j < cols; j++) {
-    const v = t.subarray(j * ps, j * ps + p);
-    let n0 = dot(v, 0, v, 0, p);
-    for (let attempt = 0; ; attempt++) {
-      const n = arena ? arena.kernels.orthcol(64, ps, j) : orthogonalizeColumn(t, p, j);
-      if (n > 1e-24 * n0 && n > 0) {
-        const inv = 1 / Math.sqrt(n);
-        for (let r = 0; r < p; r++) v[r] = v[r]! * inv;
-        break;
-      }
-      if (attempt >= p) throw new Error('orthonormalize: no independent direction left');
-      v.fill(0);
-      v[next++ % p] = 1;
-      n0 = 1;
-    }
-  }
-  if (ps === p) return t.slice();
-  const q = new Float64Array(cols * p);
-  for (let c = 0; c < cols; c++) q.set(t.subarray(c * ps, c * ps + p), c * p);
-  return q;
+  const store = new ColumnStore(p, cols);
+  store.put(y, 0, cols);
+  store.orthonormalize(0, cols);
+  return store.get(0, cols);
 }
 
 /**
@@ -156,7 +240,7 @@ function orthogonalizeColumn(t: Float64Array, p: number, j: number): number {
 
 let orthMemory: Arena | undefined;
 
-/** The calling thread's small kernel memory for {@link orthonormalize}, grown to `bytes`. */
+/** The calling thread's kernel memory for {@link ColumnStore}, grown to `bytes`. */
 function orthArena(module: WebAssembly.Module, bytes: number): Arena {
   orthMemory ??= new Arena(module, false, bytes);
   orthMemory.ensure(bytes);
@@ -188,24 +272,6 @@ export function randomizedEigen(
 ): EigenPairs {
   const exact = (z: Float64Array, cols: number) => multiplySquare(a, p, z, cols);
   return randomizedEigenOf({ p, times: options.multiply ?? exact, timesExact: exact }, k, options);
-}
-
-/**
- * Symmetric `l x l` matrix of column dot products of column-major blocks: entry (i, j) is
- * `(a_i . b_j + a_j . b_i) / 2` (`b` omitted: the Gram `a_i . a_j`).
- */
-function columnProducts(a: Float64Array, b: Float64Array | undefined, p: number, l: number) {
-  const out = new Float64Array(l * l);
-  for (let i = 0; i < l; i++) {
-    for (let j = i; j < l; j++) {
-      const v = b
-        ? (dot(a, i * p, b, j * p, p) + dot(a, j * p, b, i * p, p)) / 2
-        : dot(a, i * p, a, j * p, p);
-      out[i * l + j] = v;
-      out[j * l + i] = v;
-    }
-  }
-  return out;
 }
 
 /**
@@ -278,20 +344,32 @@ function signedPairs(values: number[], vectors: Float64Array, p: number, k: numb
   return out;
 }
 
+/** How the randomized solver builds its subspace. */
+export type RangeFinder = 'krylov' | 'subspace';
+
 /**
  * The top `k` eigenpairs of an operator given by its products (`A` may be the scatter
- * `Xc^T Xc` of data that is never formed: each `times` is two passes over the data), by
- * randomized subspace iteration: Halko, Martinsson & Tropp (2011), "Finding structure with
- * randomness", Alg. 4.4 (range finder, re-orthonormalised after each product) and Alg. 5.3.
+ * `Xc^T Xc` of data that is never formed: each `times` is two passes over the data), from a
+ * random start `Omega` of `l = k + oversamples` orthonormal columns and `iterations + 1` products
+ * with `A`, by one of two range finders:
  *
- * `Z` starts as an orthonormal random `p x l` block and `iterations` products give
- * `Z = orth(A^iterations Omega)`. One more product `W = A Z` then spans `A^(iterations+1) Omega`,
- * and the Rayleigh-Ritz step needs no further product: with `G = Z^T W` and `H = W^T W`, the
- * pencil `H c = theta G c` gives the Ritz values `theta` and the unit Ritz vectors
- * `W c / sqrt(theta)`. For `A = X^T X` this is the SVD of `Q^T X` that scikit-learn forms (`Q`
- * an orthonormal basis of `X Z`), so `iterations + 1` products in all, as scikit-learn's
- * `n_iter = iterations` takes. Where `G` is numerically singular (data of rank below `k`), the
- * Ritz pairs of `G` on the span of `Z` are returned. Blocks are column-major throughout.
+ * - `'subspace'`: randomized subspace iteration, Halko, Martinsson & Tropp (2011), Alg. 4.4
+ *   (re-orthonormalised after each product) and 5.3: `Z = orth(A^iterations Omega)` and
+ *   `W = A Z`, the subspace scikit-learn's `randomized_svd` reaches with `n_iter = iterations`.
+ * - `'krylov'` (default): randomized block Krylov, Musco & Musco (2015), "Randomized block
+ *   Krylov methods for stronger and faster approximate singular value decomposition": the basis
+ *   `B` of `[Omega, A Omega, ..., A^iterations Omega]`, each new block orthonormalised against all
+ *   before it (Gram-Schmidt twice, i.e. block Lanczos with full re-orthogonalisation), and
+ *   `W = A B` from the same products. For a given number of products it is far more accurate:
+ *   on Fashion-MNIST and the CIFAR subset with k = 50, 4 products gave 10-30x smaller errors in
+ *   the 50 eigenvalues than subspace iteration with 8. Where `(iterations + 1) l > p` it falls
+ *   back to subspace iteration.
+ *
+ * Either way the Rayleigh-Ritz step on span(W) needs no further product: with `G = B^T W` and
+ * `H = W^T W`, the pencil `H c = theta G c` gives the Ritz values `theta` and the unit Ritz
+ * vectors `W c / sqrt(theta)` (for `A = X^T X`, the SVD of `Q^T X` with `Q` an orthonormal basis
+ * of `X B`, as scikit-learn forms it). Where `G` is numerically singular (data of rank below `k`),
+ * the Ritz pairs of `G` on span(B) are returned. Blocks are column-major throughout.
  */
 export function randomizedEigenOf(
   op: SymmetricOperator,
@@ -300,34 +378,146 @@ export function randomizedEigenOf(
 ): EigenPairs {
   const p = op.p;
   const l = Math.min(p, k + options.oversamples);
+  const krylov =
+    (options.rangeFinder ?? 'krylov') === 'krylov' && (options.iterations + 1) * l <= p;
+  const blocks = krylov ? options.iterations + 1 : 1;
+  const m = blocks * l;
+  // Columns 0..m: the basis B; m..2m: W = A B; then room for an m x m result.
+  const store = new ColumnStore(p, 2 * m, m * m);
   const rng = new Rng(options.seed);
-  let z: Float64Array = new Float64Array(l * p);
-  for (let i = 0; i < z.length; i++) z[i] = rng.normal();
-  z = orthonormalize(z, p, l);
-  for (let it = 0; it < options.iterations; it++) z = orthonormalize(op.times(z, l), p, l);
-  const w = (op.timesExact ?? op.times)(z, l);
-  const g = smallEigen(columnProducts(z, w, p, l), l);
-  const top = Math.max(g.values[0]!, 0);
+  const omega = new Float64Array(l * p);
+  for (let i = 0; i < omega.length; i++) omega[i] = rng.normal();
+  store.put(omega, 0, l);
+  store.orthonormalize(0, l);
+  if (krylov) {
+    for (let b = 0; b < blocks; b++) {
+      const w = (b === blocks - 1 ? (op.timesExact ?? op.times) : op.times)(store.get(b * l, l), l);
+      store.put(w, m + b * l, l);
+      if (b + 1 < blocks) {
+        store.put(w, (b + 1) * l, l);
+        store.orthonormalize((b + 1) * l, (b + 2) * l);
+      }
+    }
+  } else {
+    for (let it = 0; it < options.iterations; it++) {
+      store.put(op.times(store.get(0, l), l), 0, l);
+      store.orthonormalize(0, l);
+    }
+    store.put((op.timesExact ?? op.times)(store.get(0, l), l), m, l);
+  }
+  return ritzPairs(store, m, k);
+}
+
+/**
+ * Rayleigh-Ritz for the pencil `(W^T W) c = theta (B^T W) c` with the basis `B` in columns
+ * `0..m` of `store` and `W = A B` in columns `m..2m`: the top `k` pairs. `G = B^T W = L L^T`
+ * (Cholesky) turns it into the symmetric `S y = theta y`, `S = L^-1 H L^-T`, `c = L^-T y`, whose
+ * top `k` pairs come from the tridiagonal solver; where `G` is not numerically positive
+ * definite (data of rank below `m`), an eigendecomposition of `G` restricts the pencil to its
+ * range instead.
+ */
+function ritzPairs(store: ColumnStore, m: number, k: number): EigenPairs {
+  const p = store.p;
+  const g = store.cross(0, m, m, m, true);
+  const h = store.cross(m, m, m, m, true);
+  const l = cholesky(g, m);
+  if (l) {
+    // X = L^-1 H, then S = L^-1 X^T (= X L^-T, symmetric).
+    const x = forwardSolve(l, h, m, m);
+    const xT = new Float64Array(m * m);
+    for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) xT[j * m + i] = x[i * m + j]!;
+    const sm = forwardSolve(l, xT, m, m);
+    for (let i = 0; i < m; i++) {
+      for (let j = 0; j < i; j++) {
+        const v = (sm[i * m + j]! + sm[j * m + i]!) / 2;
+        sm[i * m + j] = v;
+        sm[j * m + i] = v;
+      }
+    }
+    const top = k <= m / 2 ? topSymmetricEigen(sm, m, k) : symmetricEigen(sm, m);
+    // c_j = L^-T y_j / sqrt(theta_j), as an m x k matrix (column j).
+    const y = new Float64Array(m * k);
+    for (let j = 0; j < k; j++) {
+      const inv = 1 / Math.sqrt(Math.max(top.values[j]!, Number.MIN_VALUE));
+      for (let i = 0; i < m; i++) y[i * k + j] = top.vectors[j * m + i]! * inv;
+    }
+    const c = backSolveTransposed(l, y, m, k);
+    return signedPairs([...top.values], combineColumns(store.get(m, m), c, p, m, k, k), p, k);
+  }
+  const ge = smallEigen(g, m);
+  const big = Math.max(ge.values[0]!, 0);
   let r = 0;
-  while (r < l && g.values[r]! > 1e-10 * top) r++;
+  while (r < m && ge.values[r]! > 1e-10 * big) r++;
   if (r < k) {
-    // Rank below k: Rayleigh-Ritz of A on span(Z) itself.
-    return signedPairs(g.values, combineColumns(z, g.vectors, p, l, l, k), p, k);
+    // Rank below k: Rayleigh-Ritz of A on span(B) itself.
+    return signedPairs(ge.values, combineColumns(store.get(0, m), ge.vectors, p, m, m, k), p, k);
   }
   // T = E_r Lambda_r^(-1/2): G's congruence to the identity on its range; S = T^T H T.
-  const t = new Float64Array(l * r);
-  for (let i = 0; i < l; i++) {
-    for (let c = 0; c < r; c++) t[i * r + c] = g.vectors[i * l + c]! / Math.sqrt(g.values[c]!);
+  const t = new Float64Array(m * r);
+  for (let i = 0; i < m; i++) {
+    for (let c = 0; c < r; c++) t[i * r + c] = ge.vectors[i * m + c]! / Math.sqrt(ge.values[c]!);
   }
-  const tT = new Float64Array(r * l);
-  for (let i = 0; i < l; i++) for (let c = 0; c < r; c++) tT[c * l + i] = t[i * r + c]!;
-  const h = columnProducts(w, undefined, p, l);
-  const s = smallEigen(multiply(tT, multiply(h, t, l, l, r), r, l, r), r);
+  const tT = new Float64Array(r * m);
+  for (let i = 0; i < m; i++) for (let c = 0; c < r; c++) tT[c * m + i] = t[i * r + c]!;
+  const s = smallEigen(multiply(tT, multiply(h, t, m, m, r), r, m, r), r);
   // Ritz vectors W T U / sqrt(theta).
-  const m = multiply(t, s.vectors, l, r, r);
+  const u = multiply(t, s.vectors, m, r, r);
   for (let c = 0; c < r; c++) {
     const inv = 1 / Math.sqrt(Math.max(s.values[c]!, Number.MIN_VALUE));
-    for (let i = 0; i < l; i++) m[i * r + c] = m[i * r + c]! * inv;
+    for (let i = 0; i < m; i++) u[i * r + c] = u[i * r + c]! * inv;
   }
-  return signedPairs(s.values, combineColumns(w, m, p, l, r, k), p, k);
+  return signedPairs(s.values, combineColumns(store.get(m, m), u, p, m, r, k), p, k);
+}
+
+/**
+ * The lower Cholesky factor of the symmetric `m x m` `g` (row-major), or `undefined` when a pivot
+ * falls below `1e-10` of the largest diagonal entry (not numerically positive definite).
+ */
+function cholesky(g: Float64Array, m: number): Float64Array | undefined {
+  let big = 0;
+  for (let i = 0; i < m; i++) big = Math.max(big, g[i * m + i]!);
+  const l = new Float64Array(m * m);
+  for (let j = 0; j < m; j++) {
+    let d = g[j * m + j]!;
+    for (let t = 0; t < j; t++) d -= l[j * m + t]! ** 2;
+    if (!(d > 1e-10 * big)) return undefined;
+    const ljj = Math.sqrt(d);
+    l[j * m + j] = ljj;
+    for (let i = j + 1; i < m; i++) {
+      let v = g[i * m + j]!;
+      for (let t = 0; t < j; t++) v -= l[i * m + t]! * l[j * m + t]!;
+      l[i * m + j] = v / ljj;
+    }
+  }
+  return l;
+}
+
+/** `L^-1 B` for lower-triangular `l` (`m x m`) and row-major `b` (`m x c`). */
+function forwardSolve(l: Float64Array, b: Float64Array, m: number, c: number): Float64Array {
+  const x = b.slice(0, m * c);
+  for (let i = 0; i < m; i++) {
+    for (let t = 0; t < i; t++) {
+      const f = l[i * m + t]!;
+      if (f === 0) continue;
+      for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! - f * x[t * c + j]!;
+    }
+    const inv = 1 / l[i * m + i]!;
+    for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! * inv;
+  }
+  return x;
+}
+
+/** `L^-T B` for lower-triangular `l` (`m x m`) and row-major `b` (`m x c`). */
+function backSolveTransposed(l: Float64Array, b: Float64Array, m: number, c: number): Float64Array {
+  const x = b.slice(0, m * c);
+  for (let i = m - 1; i >= 0; i--) {
+    for (let t = i + 1; t < m; t++) {
+      const f = l[t * m + i]!;
+      if (f === 0) continue;
+      for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! - f * x[t * c + j]!;
+    }
+    const inv = 1 / l[i * m + i]!;
+    for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! * inv;
+  }
+  return x;
 }

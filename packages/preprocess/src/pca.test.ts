@@ -198,6 +198,7 @@ describe('PCA errors', () => {
     );
     expect(code(() => new PCA({ solver: 'arpack' as never }))).toBe('CONFIG solver');
     expect(code(() => new PCA({ iterations: -1 }))).toBe('RANGE iterations');
+    expect(code(() => new PCA({ rangeFinder: 'lanczos' as never }))).toBe('CONFIG rangeFinder');
   });
 });
 
@@ -226,6 +227,10 @@ describe('PCA memory and serialization', () => {
     const blank = fromJSON<PCA>(new PCA({ nComponents: 0.5 }).toJSON());
     expect(blank.fitted).toBe(false);
     expect(blank.nComponentsOption).toBe(0.5);
+    expect(blank.rangeFinder).toBe('krylov');
+    // Saved before the option existed: the subspace iteration of that time.
+    const { rangeFinder: _, ...old } = new PCA({ nComponents: 2 }).toJSON();
+    expect(fromJSON<PCA>(old).rangeFinder).toBe('subspace');
     x.dispose();
   });
 });

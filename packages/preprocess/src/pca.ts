@@ -9,7 +9,13 @@ import {
 } from '@trainkit/core';
 import type { CenteredRows } from './centered-rows';
 import { CovarianceTransform, type LinearMap } from './covariance-transform';
-import { type EigenPairs, randomizedEigen, randomizedEigenOf, symmetricEigen } from './linalg';
+import {
+  type EigenPairs,
+  type RangeFinder,
+  randomizedEigen,
+  randomizedEigenOf,
+  symmetricEigen,
+} from './linalg';
 import type { CovarianceMoments } from './moments';
 import { topSymmetricEigen } from './tridiagonal';
 
@@ -28,15 +34,29 @@ export interface PCAOptions {
   /**
    * `'full'`: eigendecomposition of the covariance in float64 (for a count `k <= p / 2`, only the
    * top k eigenpairs: Householder tridiagonalisation, bisection, inverse iteration);
-   * `'randomized'`: Halko et al. 2011;
+   * `'randomized'`: a random start refined by a few products with the covariance (see
+   * `rangeFinder`);
    * `'auto'` (default): scikit-learn's rule — randomized when `max(nSamples, nFeatures) > 500`
    * and `1 <= nComponents < 0.8 * min(nSamples, nFeatures)`, otherwise full.
    */
   solver?: PCASolver;
   /** Randomized solver: extra random directions. Default 10 (as scikit-learn). */
   oversamples?: number;
-  /** Randomized solver: power iterations; default (`'auto'`) 7 when `k < 0.1 min(n, p)`, else 4. */
+  /**
+   * Randomized solver: iterations, each one more product with the covariance (`iterations + 1`
+   * in all). Default (`'auto'`): 3 for the Krylov range finder; for subspace iteration,
+   * scikit-learn's rule, 7 when `k < 0.1 min(n, p)`, else 4.
+   */
   iterations?: number | 'auto';
+  /**
+   * Randomized solver: `'krylov'` (default), randomized block Krylov (Musco & Musco 2015): the
+   * span of `[Omega, A Omega, ..., A^iterations Omega]`, far more accurate per product (with k =
+   * 50 on Fashion-MNIST and the CIFAR subset, its 4 products beat subspace iteration's 8 by
+   * 10-30x in the eigenvalues); `'subspace'`, randomized subspace iteration (Halko et al. 2011),
+   * the scheme of scikit-learn's `randomized_svd`. Krylov falls back to subspace iteration when
+   * `(iterations + 1) (k + oversamples) > p`.
+   */
+  rangeFinder?: RangeFinder;
   /** Randomized solver: seed of the random test matrix. Default 0. */
   seed?: number;
   /**
@@ -80,6 +100,7 @@ export class PCA extends CovarianceTransform {
   readonly solver: PCASolver;
   readonly oversamples: number;
   readonly iterations: number | 'auto';
+  readonly rangeFinder: RangeFinder;
   readonly seed: number;
   readonly sketch: PCASketch;
   private result: PCAResult | undefined;
@@ -114,6 +135,10 @@ export class PCA extends CovarianceTransform {
     const it = options.iterations ?? 'auto';
     this.iterations =
       it === 'auto' ? it : assertNumber('iterations', it, { min: 0, integer: true });
+    this.rangeFinder = assertOneOf('rangeFinder', options.rangeFinder ?? 'krylov', [
+      'krylov',
+      'subspace',
+    ]);
     this.seed = assertNumber('seed', options.seed ?? 0, { min: 0, integer: true });
     this.sketch = assertOneOf('sketch', options.sketch ?? 'auto', ['auto', 'data', 'covariance']);
   }
@@ -189,7 +214,13 @@ export class PCA extends CovarianceTransform {
       solver = kOpt < 0.8 * kMax ? 'randomized' : 'full';
     }
     const k = kOpt ?? kMax;
-    const iterations = this.iterations === 'auto' ? (k < 0.1 * kMax ? 7 : 4) : this.iterations;
+    const sklearnRule = k < 0.1 * kMax ? 7 : 4;
+    const iterations =
+      this.iterations !== 'auto'
+        ? this.iterations
+        : this.rangeFinder === 'krylov'
+          ? 3
+          : sklearnRule;
     return { solver, iterations };
   }
 
@@ -217,7 +248,7 @@ export class PCA extends CovarianceTransform {
         times: (q, cols) => scale(rows.scatterTimes(q, cols)),
       },
       k,
-      { oversamples: this.oversamples, iterations, seed: this.seed },
+      { oversamples: this.oversamples, iterations, seed: this.seed, rangeFinder: this.rangeFinder },
     );
     let total = 0;
     for (let j = 0; j < p; j++) total += m2[j]! / (n - 1);
@@ -242,6 +273,7 @@ export class PCA extends CovarianceTransform {
           oversamples: this.oversamples,
           iterations,
           seed: this.seed,
+          rangeFinder: this.rangeFinder,
           multiply,
         }),
       );
@@ -314,6 +346,7 @@ export class PCA extends CovarianceTransform {
       solver: this.solver,
       oversamples: this.oversamples,
       iterations: this.iterations,
+      rangeFinder: this.rangeFinder,
       seed: this.seed,
       sketch: this.sketch,
     };
@@ -389,6 +422,8 @@ registerKind('preprocess.pca', (j: Serialized) =>
     solver: j.solver as PCASolver,
     oversamples: j.oversamples as number,
     iterations: j.iterations as number | 'auto',
+    // Saved before the Krylov range finder existed: subspace iteration, as then.
+    rangeFinder: (j.rangeFinder as RangeFinder | undefined) ?? 'subspace',
     seed: j.seed as number,
     sketch: (j.sketch as PCASketch | undefined) ?? 'auto',
   }).restore(j.state),

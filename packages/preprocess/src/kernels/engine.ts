@@ -37,10 +37,11 @@ export interface KernelExports {
     s2: number,
   ): void;
   orthcol(t: number, ps: number, j: number): number;
+  cross(a: number, b: number, ps: number, na: number, nb: number, out: number, upper: number): void;
   zero(at: number, bytes: number): void;
 }
 
-export type KernelName = Exclude<keyof KernelExports, 'orthcol'>;
+export type KernelName = Exclude<keyof KernelExports, 'orthcol' | 'cross'>;
 
 const compiled = new Map<boolean, WebAssembly.Module | null>();
 
@@ -171,6 +172,7 @@ export class KernelRows {
   private readonly scratch: number;
   private readonly chunks: Slice[];
   private readonly threads: number;
+  static blockOverride = 0;
 
   constructor(
     private readonly arena: Arena,
@@ -363,6 +365,7 @@ export class KernelRows {
 
   /** Rows per block of `Xc q` products: a block of data (`block x p` floats) stays in L2. */
   private block(): number {
+    if (KernelRows.blockOverride) return KernelRows.blockOverride;
     return Math.max(16, Math.min(256, Math.floor((1 << 20) / (4 * this.p8) / 4) * 4));
   }
 

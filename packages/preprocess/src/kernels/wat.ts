@@ -136,6 +136,9 @@ function addRow64(i: number, vectors: number): string {
  * - `orthcol(t, ps, j)`: column `j` of the float64 column-major `t` (columns `ps` values apart,
  *   `ps` a multiple of 4, zeros past the data) orthogonalised twice against columns `0..j-1`
  *   (Gram-Schmidt, "twice is enough"); returns its squared norm.
+ * - `cross(a, b, ps, na, nb, out, upper)`: float64 dot products of the columns of column-major
+ *   `a` (`na` columns) and `b` (`nb`), columns `ps` values apart: `out[i nb + j] = a_i . b_j`,
+ *   only `j >= i` when `upper` is 1.
  * - `zero(at, bytes)`.
  */
 function drivers(): string {
@@ -349,6 +352,38 @@ function drivers(): string {
       (local.set $r (i32.add (local.get $r) (i32.const 16)))
       (br $nloop)))
     (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+
+
+  (func (export "cross") (param $a i32) (param $b i32) (param $ps i32) (param $na i32) (param $nb i32)
+    (param $out i32) (param $upper i32)
+    (local $i i32) (local $j i32) (local $r i32) (local $bytes i32) (local $ai i32) (local $bj i32)
+    (local $s0 v128) (local $s1 v128)
+    (local.set $bytes (i32.shl (local.get $ps) (i32.const 3)))
+    (block $idone (loop $iloop
+      (br_if $idone (i32.ge_u (local.get $i) (local.get $na)))
+      (local.set $ai (i32.add (local.get $a) (i32.mul (local.get $i) (local.get $bytes))))
+      (local.set $j (select (local.get $i) (i32.const 0) (local.get $upper)))
+      (block $jdone (loop $jloop
+        (br_if $jdone (i32.ge_u (local.get $j) (local.get $nb)))
+        (local.set $bj (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $bytes))))
+        (local.set $s0 (v128.const i64x2 0 0))
+        (local.set $s1 (v128.const i64x2 0 0))
+        (local.set $r (i32.const 0))
+        (block $rdone (loop $rloop
+          (br_if $rdone (i32.ge_u (local.get $r) (local.get $bytes)))
+          (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul
+            (v128.load (i32.add (local.get $ai) (local.get $r))) (v128.load (i32.add (local.get $bj) (local.get $r))))))
+          (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul
+            (v128.load offset=16 (i32.add (local.get $ai) (local.get $r))) (v128.load offset=16 (i32.add (local.get $bj) (local.get $r))))))
+          (local.set $r (i32.add (local.get $r) (i32.const 32)))
+          (br $rloop)))
+        (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+        (f64.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nb)) (local.get $j)) (i32.const 3)))
+          (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+        (local.set $j (i32.add (local.get $j) (i32.const 1)))
+        (br $jloop)))
+      (local.set $i (i32.add (local.get $i) (i32.const 1)))
+      (br $iloop))))
 
   (func (export "zero") (param $at i32) (param $bytes i32)
     (memory.fill (local.get $at) (i32.const 0) (local.get $bytes)))
