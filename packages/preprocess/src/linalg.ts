@@ -1,6 +1,6 @@
 import { Rng } from '@trainkit/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
-import { Arena, kernelModule } from './kernels/engine';
+import { Arena, type LinalgExports, linalgModule } from './kernels/engine';
 import { topSymmetricEigen } from './tridiagonal';
 
 /**
@@ -70,10 +70,10 @@ export function multiplySquare(
   z: Float64Array,
   cols: number,
 ): Float64Array {
-  const module = kernelModule(false);
+  const module = linalgModule();
   if (module && p % 4 === 0) {
     const bytes = 8 * (p * p + 2 * cols * p);
-    const arena = new Arena(module, false, 64 + bytes);
+    const arena = new Arena<LinalgExports>(module, false, 64 + bytes);
     arena.f64(64, p * p).set(a.subarray(0, p * p));
     const zAt = 64 + 8 * p * p;
     const outAt = zAt + 8 * cols * p;
@@ -116,7 +116,7 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, p: number
 class ColumnStore {
   readonly ps: number;
   private readonly plain: Float64Array | undefined;
-  private readonly arena: Arena | undefined;
+  private readonly arena: Arena<LinalgExports> | undefined;
   /** The next coordinate vector to try for a vanished column. */
   private next = 0;
 
@@ -125,7 +125,7 @@ class ColumnStore {
     readonly columns: number,
     extra = 0,
   ) {
-    const module = kernelModule(false);
+    const module = linalgModule();
     this.ps = module ? Math.ceil(p / 4) * 4 : p;
     if (module) {
       this.arena = orthArena(module, 64 + 8 * (columns * this.ps + extra));
@@ -238,11 +238,11 @@ function orthogonalizeColumn(t: Float64Array, p: number, j: number): number {
   return dot(t, v, t, v, p);
 }
 
-let orthMemory: Arena | undefined;
+let orthMemory: Arena<LinalgExports> | undefined;
 
 /** The calling thread's kernel memory for {@link ColumnStore}, grown to `bytes`. */
-function orthArena(module: WebAssembly.Module, bytes: number): Arena {
-  orthMemory ??= new Arena(module, false, bytes);
+function orthArena(module: WebAssembly.Module, bytes: number): Arena<LinalgExports> {
+  orthMemory ??= new Arena<LinalgExports>(module, false, bytes);
   orthMemory.ensure(bytes);
   return orthMemory;
 }

@@ -2,7 +2,7 @@ import { Rng } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, withSpectrum } from '../test/helpers';
 import { symmetricEigen } from './linalg';
-import { topSymmetricEigen } from './tridiagonal';
+import { topSymmetricEigen, tridiagonalize } from './tridiagonal';
 
 /** max |A v - lambda v| over the pairs, and max |v_i . v_j - delta_ij|. */
 function residuals(a: Float64Array, p: number, values: Float64Array, vectors: Float64Array) {
@@ -66,5 +66,29 @@ describe('topSymmetricEigen (Householder + bisection + inverse iteration)', () =
     const ref = symmetricEigen(a, p);
     expectClose(ours.values, ref.values.slice(0, 10), 1e-11);
     expectClose(ours.vectors, ref.vectors.slice(0, 10 * p), 1e-8);
+  });
+});
+
+describe('tridiagonalize', () => {
+  it('the wasm sweep and the JavaScript one give the same tridiagonal form (odd and even sizes)', () => {
+    for (const p of [7, 40, 41]) {
+      const rng = new Rng(p);
+      const a = new Float64Array(p * p);
+      for (let i = 0; i < p; i++) {
+        for (let j = 0; j <= i; j++) {
+          const v = rng.normal();
+          a[i * p + j] = v;
+          a[j * p + i] = v;
+        }
+      }
+      const wasm = tridiagonalize(a, p);
+      const js = tridiagonalize(a, p, false);
+      expectClose(wasm.d, js.d, 1e-10);
+      expectClose(wasm.e, js.e, 1e-10);
+      // The trace is kept: sum of d equals that of the diagonal of a.
+      let trace = 0;
+      for (let i = 0; i < p; i++) trace += a[i * p + i]!;
+      expect(Math.abs(wasm.d.reduce((s, x) => s + x, 0) - trace)).toBeLessThan(1e-9);
+    }
   });
 });

@@ -1,3 +1,4 @@
+import { Arena, type LinalgExports, linalgModule } from './kernels/engine';
 import type { EigenPairs } from './linalg';
 
 /**
@@ -42,8 +43,16 @@ interface Tridiagonal {
  * step's product (trailing block) x (next reflector) share one sweep over the block, so the
  * matrix is streamed once per step instead of twice.
  */
-export function tridiagonalize(a: Float64Array, p: number): Tridiagonal {
-  const w = a.slice();
+export function tridiagonalize(a: Float64Array, p: number, useKernels = true): Tridiagonal {
+  // The matrix and the step's vectors in wasm memory where the float64 kernels run (the sweep
+  // below is `tridrest` there), else in plain arrays.
+  const module = p > 2 && useKernels ? linalgModule() : undefined;
+  const arena = module
+    ? new Arena<LinalgExports>(module, false, 64 + 8 * (p * p + 4 * p + 8))
+    : undefined;
+  const vecAt = (i: number) => 64 + 8 * (p * p + i * p);
+  const w = arena ? arena.f64(64, p * p) : a.slice();
+  if (arena) w.set(a.subarray(0, p * p));
   const d = new Float64Array(p);
   const e = new Float64Array(Math.max(p - 1, 0));
   const reflectors: Tridiagonal['reflectors'] = [];
@@ -53,7 +62,7 @@ export function tridiagonalize(a: Float64Array, p: number): Tridiagonal {
   let { v, beta } = reflect(w, p, 0, e);
   reflectors.push({ v, beta });
   // q = beta B v for the block starting at row/column 1.
-  let q = new Float64Array(p - 1);
+  let q: Float64Array = new Float64Array(p - 1);
   for (let r = 0; r < p - 1; r++) {
     const row = (1 + r) * p + 1;
     const vr = v[r]!;
@@ -85,58 +94,16 @@ export function tridiagonalize(a: Float64Array, p: number): Tridiagonal {
     const next = reflect(w, p, o, e);
     reflectors.push(next);
     const v2 = next.v;
-    const q2 = new Float64Array(m - 1);
-    // The rest of the block: update each entry, and use it at once for q2 = B' v2. Two rows at
-    // a time, so that u, v, v2 and q2 are loaded once per pair of rows.
-    let r = 1;
-    for (; r + 1 < m; r += 2) {
-      const rowA = (o + r) * p + o;
-      const rowB = rowA + p;
-      const vA = v[r]!;
-      const uA = u[r]!;
-      const v2A = v2[r - 1]!;
-      const vB = v[r + 1]!;
-      const uB = u[r + 1]!;
-      const v2B = v2[r]!;
-      let sA = 0;
-      let sB = 0;
-      for (let c = 1; c < r; c++) {
-        const uc = u[c]!;
-        const vc = v[c]!;
-        const v2c = v2[c - 1]!;
-        const bA = w[rowA + c]! - vA * uc - uA * vc;
-        const bB = w[rowB + c]! - vB * uc - uB * vc;
-        w[rowA + c] = bA;
-        w[rowB + c] = bB;
-        sA += bA * v2c;
-        sB += bB * v2c;
-        q2[c - 1] = q2[c - 1]! + bA * v2A + bB * v2B;
-      }
-      const dA = w[rowA + r]! - vA * u[r]! - uA * v[r]!;
-      const bB = w[rowB + r]! - vB * u[r]! - uB * v[r]!;
-      w[rowA + r] = dA;
-      w[rowB + r] = bB;
-      sB += bB * v2A;
-      q2[r - 1] = q2[r - 1]! + sA + dA * v2A + bB * v2B;
-      const dB = w[rowB + r + 1]! - vB * u[r + 1]! - uB * v[r + 1]!;
-      w[rowB + r + 1] = dB;
-      q2[r] = q2[r]! + sB + dB * v2B;
-    }
-    for (; r < m; r++) {
-      const row = (o + r) * p + o;
-      const vr = v[r]!;
-      const ur = u[r]!;
-      const v2r = v2[r - 1]!;
-      let s = 0;
-      for (let c = 1; c < r; c++) {
-        const b = w[row + c]! - vr * u[c]! - ur * v[c]!;
-        w[row + c] = b;
-        s += b * v2[c - 1]!;
-        q2[c - 1] = q2[c - 1]! + b * v2r;
-      }
-      const diag = w[row + r]! - vr * u[r]! - ur * v[r]!;
-      w[row + r] = diag;
-      q2[r - 1] = q2[r - 1]! + s + diag * v2r;
+    let q2: Float64Array;
+    if (arena) {
+      arena.f64(vecAt(0), m).set(u.subarray(0, m));
+      arena.f64(vecAt(1), m).set(v.subarray(0, m));
+      arena.f64(vecAt(2), m - 1).set(v2.subarray(0, m - 1));
+      arena.f64(vecAt(3), m - 1).fill(0);
+      arena.kernels.tridrest(64, p, o, m, vecAt(0), vecAt(1), vecAt(2), vecAt(3));
+      q2 = arena.f64(vecAt(3), m - 1).slice();
+    } else {
+      q2 = sweep(w, p, o, m, u, v, v2);
     }
     for (let r = 0; r < m - 1; r++) q2[r] = next.beta * q2[r]!;
     v = v2;
@@ -145,6 +112,76 @@ export function tridiagonalize(a: Float64Array, p: number): Tridiagonal {
   }
   d[p - 1] = w[(p - 1) * p + p - 1]!;
   return { d, e, reflectors };
+}
+
+/**
+ * The rest of step `o`'s block (size `m`): each entry of rows `1..m-1` gets the rank-2 update
+ * `B -= v u^T + u v^T`, and is used at once for `q2 = B' v2` (returned), so the matrix is
+ * streamed once per step. (The wasm kernel `tridrest` does the same.)
+ */
+function sweep(
+  w: Float64Array,
+  p: number,
+  o: number,
+  m: number,
+  u: Float64Array,
+  v: Float64Array,
+  v2: Float64Array,
+): Float64Array {
+  const q2 = new Float64Array(m - 1);
+  // The rest of the block: update each entry, and use it at once for q2 = B' v2. Two rows at
+  // a time, so that u, v, v2 and q2 are loaded once per pair of rows.
+  let r = 1;
+  for (; r + 1 < m; r += 2) {
+    const rowA = (o + r) * p + o;
+    const rowB = rowA + p;
+    const vA = v[r]!;
+    const uA = u[r]!;
+    const v2A = v2[r - 1]!;
+    const vB = v[r + 1]!;
+    const uB = u[r + 1]!;
+    const v2B = v2[r]!;
+    let sA = 0;
+    let sB = 0;
+    for (let c = 1; c < r; c++) {
+      const uc = u[c]!;
+      const vc = v[c]!;
+      const v2c = v2[c - 1]!;
+      const bA = w[rowA + c]! - vA * uc - uA * vc;
+      const bB = w[rowB + c]! - vB * uc - uB * vc;
+      w[rowA + c] = bA;
+      w[rowB + c] = bB;
+      sA += bA * v2c;
+      sB += bB * v2c;
+      q2[c - 1] = q2[c - 1]! + bA * v2A + bB * v2B;
+    }
+    const dA = w[rowA + r]! - vA * u[r]! - uA * v[r]!;
+    const bB = w[rowB + r]! - vB * u[r]! - uB * v[r]!;
+    w[rowA + r] = dA;
+    w[rowB + r] = bB;
+    sB += bB * v2A;
+    q2[r - 1] = q2[r - 1]! + sA + dA * v2A + bB * v2B;
+    const dB = w[rowB + r + 1]! - vB * u[r + 1]! - uB * v[r + 1]!;
+    w[rowB + r + 1] = dB;
+    q2[r] = q2[r]! + sB + dB * v2B;
+  }
+  for (; r < m; r++) {
+    const row = (o + r) * p + o;
+    const vr = v[r]!;
+    const ur = u[r]!;
+    const v2r = v2[r - 1]!;
+    let s = 0;
+    for (let c = 1; c < r; c++) {
+      const b = w[row + c]! - vr * u[c]! - ur * v[c]!;
+      w[row + c] = b;
+      s += b * v2[c - 1]!;
+      q2[c - 1] = q2[c - 1]! + b * v2r;
+    }
+    const diag = w[row + r]! - vr * u[r]! - ur * v[r]!;
+    w[row + r] = diag;
+    q2[r - 1] = q2[r - 1]! + s + diag * v2r;
+  }
+  return q2;
 }
 
 /**

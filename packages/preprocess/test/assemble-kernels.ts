@@ -1,11 +1,18 @@
 import wabt from 'wabt';
-import { kernelsWat } from '../src/kernels/wat';
+import { kernelsWat, linalgWat } from '../src/kernels/wat';
 
-/** The kernels' wasm bytes, shared-memory and plain variants, assembled from wat.ts by wabt. */
-export async function assembleKernels(): Promise<{ shared: Uint8Array; unshared: Uint8Array }> {
+/**
+ * The kernels' wasm bytes, assembled from wat.ts by wabt: the data kernels for a shared and a
+ * plain memory, and the float64 linear-algebra kernels.
+ */
+export async function assembleKernels(): Promise<{
+  shared: Uint8Array;
+  unshared: Uint8Array;
+  linalg: Uint8Array;
+}> {
   const w = await wabt();
-  const build = (shared: boolean) => {
-    const m = w.parseWat('kernels.wat', kernelsWat(shared), {
+  const assemble = (text: string) => {
+    const m = w.parseWat('kernels.wat', text, {
       simd: true,
       threads: true,
       bulk_memory: true,
@@ -16,5 +23,9 @@ export async function assembleKernels(): Promise<{ shared: Uint8Array; unshared:
       m.destroy();
     }
   };
-  return { shared: build(true), unshared: build(false) };
+  return {
+    shared: assemble(kernelsWat(true)),
+    unshared: assemble(kernelsWat(false)),
+    linalg: assemble(linalgWat()),
+  };
 }

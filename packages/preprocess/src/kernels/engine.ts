@@ -1,5 +1,5 @@
 import { NaNError } from '@trainkit/core';
-import { KERNELS, SHARED_KERNELS } from './binary';
+import { KERNELS, LINALG_KERNELS, SHARED_KERNELS } from './binary';
 
 /** The exported kernels (byte addresses and byte strides into the module's memory); see wat.ts. */
 export interface KernelExports {
@@ -36,36 +36,58 @@ export interface KernelExports {
     s1: number,
     s2: number,
   ): void;
-  orthcol(t: number, ps: number, j: number): number;
-  cross(a: number, b: number, ps: number, na: number, nb: number, out: number, upper: number): void;
+
   zero(at: number, bytes: number): void;
 }
 
-export type KernelName = Exclude<keyof KernelExports, 'orthcol' | 'cross'>;
+export type KernelName = keyof KernelExports;
 
-const compiled = new Map<boolean, WebAssembly.Module | null>();
+/** The float64 kernels of the small dense steps (a second module; see wat.ts `linalgWat`). */
+export interface LinalgExports {
+  orthcol(t: number, ps: number, j: number): number;
+  cross(a: number, b: number, ps: number, na: number, nb: number, out: number, upper: number): void;
+  tridrest(
+    w: number,
+    p: number,
+    o: number,
+    m: number,
+    u: number,
+    v: number,
+    v2: number,
+    q2: number,
+  ): void;
+}
 
-/**
- * The kernels compiled for this runtime (`shared`: importing a shared memory, for worker
- * threads), or `undefined` where WebAssembly SIMD (or, for `shared`, shared memory) is missing.
- * Compiled once, synchronously (the module is ~3 KB, under the browsers' main-thread limit).
- */
-export function kernelModule(shared: boolean): WebAssembly.Module | undefined {
-  if (!compiled.has(shared)) {
+const compiled = new Map<string, WebAssembly.Module | null>();
+
+/** Compiles base64 wasm once, synchronously; `undefined` where it does not compile here. */
+function compile(name: string, base64: string, shared: boolean): WebAssembly.Module | undefined {
+  if (!compiled.has(name)) {
     let m: WebAssembly.Module | null = null;
     try {
       if (typeof WebAssembly === 'object' && (!shared || typeof SharedArrayBuffer === 'function')) {
-        const bytes = Uint8Array.from(atob(shared ? SHARED_KERNELS : KERNELS), (c) =>
-          c.charCodeAt(0),
-        );
-        m = new WebAssembly.Module(bytes);
+        m = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
       }
     } catch {
       m = null;
     }
-    compiled.set(shared, m);
+    compiled.set(name, m);
   }
-  return compiled.get(shared) ?? undefined;
+  return compiled.get(name) ?? undefined;
+}
+
+/**
+ * The data kernels compiled for this runtime (`shared`: importing a shared memory, for worker
+ * threads), or `undefined` where WebAssembly SIMD (or, for `shared`, shared memory) is missing.
+ * Each module is under 4 KB, the most a browser page compiles synchronously on its main thread.
+ */
+export function kernelModule(shared: boolean): WebAssembly.Module | undefined {
+  return compile(shared ? 'shared' : 'plain', shared ? SHARED_KERNELS : KERNELS, shared);
+}
+
+/** The float64 linear-algebra kernels ({@link LinalgExports}), or `undefined` without SIMD. */
+export function linalgModule(): WebAssembly.Module | undefined {
+  return compile('linalg', LINALG_KERNELS, false);
 }
 
 const PAGE = 65536;
@@ -75,10 +97,10 @@ export const MAX_BYTES = 65536 * PAGE;
 /** Rounds up to a multiple of 64 bytes (a cache line; all kernel operands are aligned so). */
 export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
 
-/** A linear memory with an instance of the kernels on it. */
-export class Arena {
+/** A linear memory with an instance of a kernel module on it (`K`: its exports). */
+export class Arena<K = KernelExports> {
   readonly memory: WebAssembly.Memory;
-  readonly kernels: KernelExports;
+  readonly kernels: K;
 
   constructor(
     readonly module: WebAssembly.Module,
@@ -92,7 +114,7 @@ export class Arena {
         : ({ initial: pages, maximum: 65536 } as WebAssembly.MemoryDescriptor),
     );
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
-    this.kernels = instance.exports as unknown as KernelExports;
+    this.kernels = instance.exports as unknown as K;
   }
 
   /** Grows the memory to at least `bytes` (views of an unshared memory are detached by growth). */

@@ -1,7 +1,7 @@
 import { NaNError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { assembleKernels } from '../../test/assemble-kernels';
-import { KERNELS, SHARED_KERNELS } from './binary';
+import { KERNELS, LINALG_KERNELS, SHARED_KERNELS } from './binary';
 import {
   Arena,
   type Call,
@@ -10,6 +10,7 @@ import {
   inlineRunner,
   KernelRows,
   kernelModule,
+  linalgModule,
   slices,
   type Work,
 } from './engine';
@@ -103,16 +104,19 @@ function rowsOn(x: Float32Array, n: number, p: number, threads: number): KernelR
 
 describe('preprocess wasm kernels', () => {
   it('binary.ts is what wat.ts assembles to (run scripts/build-kernels.ts after editing wat.ts)', async () => {
-    const { shared, unshared } = await assembleKernels();
+    const { shared, unshared, linalg } = await assembleKernels();
     expect(base64(shared)).toBe(SHARED_KERNELS);
     expect(base64(unshared)).toBe(KERNELS);
+    expect(base64(linalg)).toBe(LINALG_KERNELS);
     // Under the 4 KB that Chromium compiles synchronously on a page's main thread.
     expect(unshared.length).toBeLessThan(4096);
+    expect(linalg.length).toBeLessThan(4096);
   });
 
   it('compile in this runtime (WebAssembly SIMD, shared memory)', () => {
     expect(kernelModule(false)).toBeInstanceOf(WebAssembly.Module);
     expect(kernelModule(true)).toBeInstanceOf(WebAssembly.Module);
+    expect(linalgModule()).toBeInstanceOf(WebAssembly.Module);
   });
 
   // Sizes that are not multiples of the 4 x 8 tile or of the row blocks; one and three slices.

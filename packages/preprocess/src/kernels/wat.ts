@@ -133,12 +133,6 @@ function addRow64(i: number, vectors: number): string {
  * - `center(x, ld, rows, p, mean)`: `X -= 1 mean^T` in place (`mean`: `p` float32s).
  * - `moments(x, ld, rows, p, shift, s1, s2)`: float64 `s1 += sum (x - shift)`,
  *   `s2 += sum (x - shift)^2` per column (`shift`: `p` float32s, e.g. the first row).
- * - `orthcol(t, ps, j)`: column `j` of the float64 column-major `t` (columns `ps` values apart,
- *   `ps` a multiple of 4, zeros past the data) orthogonalised twice against columns `0..j-1`
- *   (Gram-Schmidt, "twice is enough"); returns its squared norm.
- * - `cross(a, b, ps, na, nb, out, upper)`: float64 dot products of the columns of column-major
- *   `a` (`na` columns) and `b` (`nb`), columns `ps` values apart: `out[i nb + j] = a_i . b_j`,
- *   only `j >= i` when `upper` is 1.
  * - `zero(at, bytes)`.
  */
 function drivers(): string {
@@ -307,6 +301,52 @@ function drivers(): string {
       (local.set $r (i32.add (local.get $r) (i32.const 1)))
       (br $rloop))))
 
+  (func (export "zero") (param $at i32) (param $bytes i32)
+    (memory.fill (local.get $at) (i32.const 0) (local.get $bytes)))
+
+  (func $min (param $a i32) (param $b i32) (result i32)
+    (select (local.get $a) (local.get $b) (i32.lt_u (local.get $a) (local.get $b))))`;
+}
+
+/** The module: kernels over an imported (shared) memory `env.memory`. */
+export function kernelsWat(shared: boolean): string {
+  return `(module
+  (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
+${tileAcc64(2)}
+${tileAcc64(1)}
+${tileRowsStore32(2)}
+${tileRowsStore32(1)}
+${drivers()}
+)
+`;
+}
+
+/**
+ * Float64 kernels of the small dense steps on the calling thread (a second module, so that
+ * each stays under the 4 KB a browser page compiles synchronously):
+ * - `orthcol(t, ps, j)`: column `j` of the float64 column-major `t` (columns `ps` values apart,
+ *   `ps` a multiple of 4, zeros past the data) orthogonalised twice against columns `0..j-1`
+ *   (Gram-Schmidt, "twice is enough"); returns its squared norm.
+ * - `cross(a, b, ps, na, nb, out, upper)`: float64 dot products of the columns of column-major
+ *   `a` (`na` columns) and `b` (`nb`), columns `ps` values apart: `out[i nb + j] = a_i . b_j`,
+ *   only `j >= i` when `upper` is 1.
+ * - `tridrest(w, p, o, m, u, v, v2, q2)`: one step of the Householder tridiagonalisation of
+ *   `tridiagonal.ts` on the row-major float64 `w` (`p x p`, lower triangle): rows `o+1 .. o+m-1`
+ *   of the trailing block get the rank-2 update `B -= v u^T + u v^T` (columns `o+1 ..`, up to the
+ *   diagonal) and, in the same sweep, add `B' v2` into `q2` (`m - 1` values); `u`, `v` hold `m`
+ *   values, `v2` `m - 1`. Two rows at a time, two columns per f64x2.
+ */
+export function linalgWat(): string {
+  return `(module
+  (import "env" "memory" (memory 1 65536))
+${linalgFuncs()}
+${tridiagonalStep()}
+)
+`;
+}
+
+function linalgFuncs(): string {
+  return `
   (func (export "orthcol") (param $t i32) (param $ps i32) (param $j i32) (result f64)
     (local $v i32) (local $q i32) (local $i i32) (local $r i32) (local $pass i32) (local $bytes i32)
     (local $a0 v128) (local $a1 v128) (local $dot v128) (local $x v128)
@@ -385,22 +425,114 @@ function drivers(): string {
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
       (br $iloop))))
 
-  (func (export "zero") (param $at i32) (param $bytes i32)
-    (memory.fill (local.get $at) (i32.const 0) (local.get $bytes)))
-
-  (func $min (param $a i32) (param $b i32) (result i32)
-    (select (local.get $a) (local.get $b) (i32.lt_u (local.get $a) (local.get $b))))`;
+`;
 }
 
-/** The module: kernels over an imported shared memory `env.memory`. */
-export function kernelsWat(shared: boolean): string {
-  return `(module
-  (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
-${tileAcc64(2)}
-${tileAcc64(1)}
-${tileRowsStore32(2)}
-${tileRowsStore32(1)}
-${drivers()}
-)
-`;
+/** `(local.get $name)` */
+const g = (name: string) => `(local.get $${name})`;
+/** The byte address of float64 element `index` of array `base`. */
+const at8 = (base: string, index: string) =>
+  `(i32.add ${g(base)} (i32.shl ${index} (i32.const 3)))`;
+
+/**
+ * `tridrest`: the rank-2 update of the trailing block fused with the next product (see
+ * {@link linalgWat}); the wasm form of the two-rows-at-a-time loop in `tridiagonal.ts`.
+ */
+function tridiagonalStep(): string {
+  // b = w - vr * u[c] - ur * v[c] for two columns at once; vr/ur are splats.
+  const update = (row: string, vr: string, ur: string) =>
+    `(f64x2.sub (f64x2.sub (v128.load ${at8(row, g('c'))}) (f64x2.mul ${g(vr)} ${g('uc')})) (f64x2.mul ${g(ur)} ${g('vc')}))`;
+  const scalarUpdate = (row: string, vr: string, ur: string, col: string) =>
+    `(f64.sub (f64.sub (f64.load ${at8(row, col)}) (f64.mul ${g(vr)} (f64.load ${at8('u', col)}))) (f64.mul ${g(ur)} (f64.load ${at8('v', col)})))`;
+  const splat = (x: string) => `(f64x2.splat ${g(x)})`;
+  const sum = (x: string) =>
+    `(f64.add (f64x2.extract_lane 0 ${g(x)}) (f64x2.extract_lane 1 ${g(x)}))`;
+  const addTo = (base: string, index: string, value: string) =>
+    `(f64.store ${at8(base, index)} (f64.add (f64.load ${at8(base, index)}) ${value}))`;
+  return `
+  (func (export "tridrest") (param $w i32) (param $p i32) (param $o i32) (param $m i32)
+    (param $u i32) (param $v i32) (param $v2 i32) (param $q2 i32)
+    (local $r i32) (local $c i32) (local $rowA i32) (local $rowB i32) (local $c1 i32)
+    (local $vA f64) (local $uA f64) (local $v2A f64) (local $vB f64) (local $uB f64) (local $v2B f64)
+    (local $xvA v128) (local $xuA v128) (local $xvB v128) (local $xuB v128) (local $xv2A v128) (local $xv2B v128)
+    (local $uc v128) (local $vc v128) (local $v2c v128) (local $bA v128) (local $bB v128)
+    (local $sA v128) (local $sB v128) (local $a f64) (local $b f64) (local $dA f64) (local $dB f64)
+    (local.set $r (i32.const 1))
+    (block $pairsDone (loop $pairs
+      (br_if $pairsDone (i32.ge_u (i32.add ${g('r')} (i32.const 1)) ${g('m')}))
+      ;; rows o + r and o + r + 1, from column o
+      (local.set $rowA (i32.add ${g('w')} (i32.shl (i32.add (i32.mul (i32.add ${g('o')} ${g('r')}) ${g('p')}) ${g('o')}) (i32.const 3))))
+      (local.set $rowB (i32.add ${g('rowA')} (i32.shl ${g('p')} (i32.const 3))))
+      (local.set $vA (f64.load ${at8('v', g('r'))}))
+      (local.set $uA (f64.load ${at8('u', g('r'))}))
+      (local.set $v2A (f64.load ${at8('v2', `(i32.sub ${g('r')} (i32.const 1))`)}))
+      (local.set $vB (f64.load offset=8 ${at8('v', g('r'))}))
+      (local.set $uB (f64.load offset=8 ${at8('u', g('r'))}))
+      (local.set $v2B (f64.load ${at8('v2', g('r'))}))
+      (local.set $xvA ${splat('vA')}) (local.set $xuA ${splat('uA')}) (local.set $xvB ${splat('vB')})
+      (local.set $xuB ${splat('uB')}) (local.set $xv2A ${splat('v2A')}) (local.set $xv2B ${splat('v2B')})
+      (local.set $sA (v128.const i64x2 0 0))
+      (local.set $sB (v128.const i64x2 0 0))
+      (local.set $c (i32.const 1))
+      (block $colsDone (loop $cols
+        (br_if $colsDone (i32.ge_u (i32.add ${g('c')} (i32.const 1)) ${g('r')}))
+        (local.set $c1 (i32.sub ${g('c')} (i32.const 1)))
+        (local.set $uc (v128.load ${at8('u', g('c'))}))
+        (local.set $vc (v128.load ${at8('v', g('c'))}))
+        (local.set $v2c (v128.load ${at8('v2', g('c1'))}))
+        (local.set $bA ${update('rowA', 'xvA', 'xuA')})
+        (local.set $bB ${update('rowB', 'xvB', 'xuB')})
+        (v128.store ${at8('rowA', g('c'))} ${g('bA')})
+        (v128.store ${at8('rowB', g('c'))} ${g('bB')})
+        (local.set $sA (f64x2.add ${g('sA')} (f64x2.mul ${g('bA')} ${g('v2c')})))
+        (local.set $sB (f64x2.add ${g('sB')} (f64x2.mul ${g('bB')} ${g('v2c')})))
+        (v128.store ${at8('q2', g('c1'))} (f64x2.add (v128.load ${at8('q2', g('c1'))})
+          (f64x2.add (f64x2.mul ${g('bA')} ${g('xv2A')}) (f64x2.mul ${g('bB')} ${g('xv2B')}))))
+        (local.set $c (i32.add ${g('c')} (i32.const 2)))
+        (br $cols)))
+      (local.set $a ${sum('sA')})
+      (local.set $b ${sum('sB')})
+      ;; an odd column left before the diagonal
+      (if (i32.lt_u ${g('c')} ${g('r')}) (then
+        (local.set $c1 (i32.sub ${g('c')} (i32.const 1)))
+        (local.set $dA ${scalarUpdate('rowA', 'vA', 'uA', g('c'))})
+        (local.set $dB ${scalarUpdate('rowB', 'vB', 'uB', g('c'))})
+        (f64.store ${at8('rowA', g('c'))} ${g('dA')})
+        (f64.store ${at8('rowB', g('c'))} ${g('dB')})
+        (local.set $a (f64.add ${g('a')} (f64.mul ${g('dA')} (f64.load ${at8('v2', g('c1'))}))))
+        (local.set $b (f64.add ${g('b')} (f64.mul ${g('dB')} (f64.load ${at8('v2', g('c1'))}))))
+        ${addTo('q2', g('c1'), `(f64.add (f64.mul ${g('dA')} ${g('v2A')}) (f64.mul ${g('dB')} ${g('v2B')}))`)}))
+      ;; the diagonal of row A, and row B's two last entries
+      (local.set $dA ${scalarUpdate('rowA', 'vA', 'uA', g('r'))})
+      (f64.store ${at8('rowA', g('r'))} ${g('dA')})
+      (local.set $dB ${scalarUpdate('rowB', 'vB', 'uB', g('r'))})
+      (f64.store ${at8('rowB', g('r'))} ${g('dB')})
+      (local.set $b (f64.add ${g('b')} (f64.mul ${g('dB')} ${g('v2A')})))
+      ${addTo('q2', `(i32.sub ${g('r')} (i32.const 1))`, `(f64.add (f64.add ${g('a')} (f64.mul ${g('dA')} ${g('v2A')})) (f64.mul ${g('dB')} ${g('v2B')}))`)}
+      (local.set $c (i32.add ${g('r')} (i32.const 1)))
+      (local.set $dB ${scalarUpdate('rowB', 'vB', 'uB', g('c'))})
+      (f64.store ${at8('rowB', g('c'))} ${g('dB')})
+      ${addTo('q2', g('r'), `(f64.add ${g('b')} (f64.mul ${g('dB')} ${g('v2B')}))`)}
+      (local.set $r (i32.add ${g('r')} (i32.const 2)))
+      (br $pairs)))
+    ;; a last single row
+    (if (i32.lt_u ${g('r')} ${g('m')}) (then
+      (local.set $rowA (i32.add ${g('w')} (i32.shl (i32.add (i32.mul (i32.add ${g('o')} ${g('r')}) ${g('p')}) ${g('o')}) (i32.const 3))))
+      (local.set $vA (f64.load ${at8('v', g('r'))}))
+      (local.set $uA (f64.load ${at8('u', g('r'))}))
+      (local.set $v2A (f64.load ${at8('v2', `(i32.sub ${g('r')} (i32.const 1))`)}))
+      (local.set $a (f64.const 0))
+      (local.set $c (i32.const 1))
+      (block $done (loop $each
+        (br_if $done (i32.ge_u ${g('c')} ${g('r')}))
+        (local.set $c1 (i32.sub ${g('c')} (i32.const 1)))
+        (local.set $dA ${scalarUpdate('rowA', 'vA', 'uA', g('c'))})
+        (f64.store ${at8('rowA', g('c'))} ${g('dA')})
+        (local.set $a (f64.add ${g('a')} (f64.mul ${g('dA')} (f64.load ${at8('v2', g('c1'))}))))
+        ${addTo('q2', g('c1'), `(f64.mul ${g('dA')} ${g('v2A')})`)}
+        (local.set $c (i32.add ${g('c')} (i32.const 1)))
+        (br $each)))
+      (local.set $dA ${scalarUpdate('rowA', 'vA', 'uA', g('r'))})
+      (f64.store ${at8('rowA', g('r'))} ${g('dA')})
+      ${addTo('q2', `(i32.sub ${g('r')} (i32.const 1))`, `(f64.add ${g('a')} (f64.mul ${g('dA')} ${g('v2A')}))`)})))`;
 }
