@@ -108,10 +108,9 @@ export class Arena<K = KernelExports> {
     bytes = PAGE,
   ) {
     const pages = Math.max(1, Math.ceil(bytes / PAGE));
+    // A shared memory must declare its maximum (reserved up front); a plain one grows freely.
     this.memory = new WebAssembly.Memory(
-      shared
-        ? { initial: pages, maximum: 65536, shared: true }
-        : ({ initial: pages, maximum: 65536 } as WebAssembly.MemoryDescriptor),
+      shared ? { initial: pages, maximum: 65536, shared: true } : { initial: pages },
     );
     const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
     this.kernels = instance.exports as unknown as K;

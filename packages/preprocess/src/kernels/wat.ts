@@ -311,7 +311,7 @@ function drivers(): string {
 /** The module: kernels over an imported (shared) memory `env.memory`. */
 export function kernelsWat(shared: boolean): string {
   return `(module
-  (import "env" "memory" (memory 1 65536${shared ? ' shared' : ''}))
+  (import "env" "memory" (memory 1${shared ? ' 65536 shared' : ''}))
 ${tileAcc64(2)}
 ${tileAcc64(1)}
 ${tileRowsStore32(2)}
@@ -338,7 +338,7 @@ ${drivers()}
  */
 export function linalgWat(): string {
   return `(module
-  (import "env" "memory" (memory 1 65536))
+  (import "env" "memory" (memory 1))
 ${linalgFuncs()}
 ${tridiagonalStep()}
 )
