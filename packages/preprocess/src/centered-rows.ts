@@ -50,15 +50,18 @@ export type RowsEngine = ((x: Float32Array, n: number, p: number) => CenteredRow
    * row-major `p x q` float64 `w`, as `n x q` float32, row-major: `transform` on the CPU backends
    * (wasm, cpu) hands large batches to it.
    */
-  project?: (
-    x: Float32Array,
-    n: number,
-    p: number,
-    mean: Float64Array,
-    w: Float64Array,
-    q: number,
-  ) => Float32Array;
+  project?: Project;
 };
+
+/** `(x - mean) w` for `n x p` rows `x` and a row-major `p x q` `w`: `n x q` float32, row-major. */
+export type Project = (
+  x: Float32Array,
+  n: number,
+  p: number,
+  mean: Float64Array,
+  w: Float64Array,
+  q: number,
+) => Float32Array;
 
 // On globalThis so that the ESM and CJS builds (and the `./node` entry) share one registry.
 const KEY = Symbol.for('@trainkit/preprocess.rowsEngine');
@@ -107,6 +110,14 @@ export const backendRows: RowsEngine = (x, n, p) => {
   };
 };
 
+/** {@link RowsEngine.project} by the kernels on the calling thread. */
+export const projectInline: Project = (x, n, p, mean, w, q) => {
+  const arena = arenaWith(x, n, p);
+  const rows = new KernelRows(arena, n, p, inlineRunner(arena));
+  rows.centreWith(mean);
+  return rows.project(w, q);
+};
+
 /**
  * Preprocess's wasm SIMD kernels on the calling thread, in a memory of their own for each fit
  * (released with the fit's rows): the data is read into it once and centred in place; the
@@ -127,21 +138,6 @@ export const kernelRows: RowsEngine = Object.assign(
     project: projectInline,
   },
 );
-
-/** {@link RowsEngine.project} by the kernels on the calling thread. */
-export function projectInline(
-  x: Float32Array,
-  n: number,
-  p: number,
-  mean: Float64Array,
-  w: Float64Array,
-  q: number,
-): Float32Array {
-  const arena = arenaWith(x, n, p);
-  const rows = new KernelRows(arena, n, p, inlineRunner(arena));
-  rows.centreWith(mean);
-  return rows.project(w, q);
-}
 
 /** The arena of the last `stage` call, taken by the next fit or projection. */
 let staged: Arena | undefined;

@@ -5,6 +5,7 @@ import { assertNumber, ConfigError, StateError } from '@trainkit/core';
 import {
   type CenteredRows,
   kernelRows,
+  type Project,
   projectInline,
   type RowsEngine,
   setRowsEngine,
@@ -201,19 +202,12 @@ class Pool {
     (x: Float32Array, n: number, p: number) => this.load(x, n, p),
     {
       stage: (values: number) => this.stage(values),
-      project: (
-        x: Float32Array,
-        n: number,
-        p: number,
-        mean: Float64Array,
-        w: Float64Array,
-        q: number,
-      ) => {
+      project: ((x, n, p, mean, w, q) => {
         if (n * p < this.minValues) return projectInline(x, n, p, mean, w, q);
         const rows = this.rowsOf(x, n, p);
         rows.centreWith(mean);
         return rows.project(w, q);
-      },
+      }) as Project,
     },
   );
 

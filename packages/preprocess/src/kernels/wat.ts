@@ -347,9 +347,22 @@ ${tridiagonalStep()}
 
 function linalgFuncs(): string {
   return `
+  (func $dot (param $a i32) (param $b i32) (param $bytes i32) (result f64)
+    (local $r i32) (local $s0 v128) (local $s1 v128)
+    (block $done (loop $step
+      (br_if $done (i32.ge_u (local.get $r) (local.get $bytes)))
+      (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul
+        (v128.load (i32.add (local.get $a) (local.get $r))) (v128.load (i32.add (local.get $b) (local.get $r))))))
+      (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul
+        (v128.load offset=16 (i32.add (local.get $a) (local.get $r))) (v128.load offset=16 (i32.add (local.get $b) (local.get $r))))))
+      (local.set $r (i32.add (local.get $r) (i32.const 32)))
+      (br $step)))
+    (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
+    (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+
   (func (export "orthcol") (param $t i32) (param $ps i32) (param $j i32) (result f64)
     (local $v i32) (local $q i32) (local $i i32) (local $r i32) (local $pass i32) (local $bytes i32)
-    (local $a0 v128) (local $a1 v128) (local $dot v128) (local $x v128)
+    (local $dot v128)
     (local.set $bytes (i32.shl (local.get $ps) (i32.const 3)))
     (local.set $v (i32.add (local.get $t) (i32.mul (local.get $j) (local.get $bytes))))
     (loop $passes
@@ -357,19 +370,7 @@ function linalgFuncs(): string {
       (block $idone (loop $iloop
         (br_if $idone (i32.ge_u (local.get $i) (local.get $j)))
         (local.set $q (i32.add (local.get $t) (i32.mul (local.get $i) (local.get $bytes))))
-        (local.set $a0 (v128.const i64x2 0 0))
-        (local.set $a1 (v128.const i64x2 0 0))
-        (local.set $r (i32.const 0))
-        (block $ddone (loop $dloop
-          (br_if $ddone (i32.ge_u (local.get $r) (local.get $bytes)))
-          (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul
-            (v128.load (i32.add (local.get $q) (local.get $r))) (v128.load (i32.add (local.get $v) (local.get $r))))))
-          (local.set $a1 (f64x2.add (local.get $a1) (f64x2.mul
-            (v128.load offset=16 (i32.add (local.get $q) (local.get $r))) (v128.load offset=16 (i32.add (local.get $v) (local.get $r))))))
-          (local.set $r (i32.add (local.get $r) (i32.const 32)))
-          (br $dloop)))
-        (local.set $x (f64x2.add (local.get $a0) (local.get $a1)))
-        (local.set $dot (f64x2.splat (f64.add (f64x2.extract_lane 0 (local.get $x)) (f64x2.extract_lane 1 (local.get $x)))))
+        (local.set $dot (f64x2.splat (call $dot (local.get $q) (local.get $v) (local.get $bytes))))
         (local.set $r (i32.const 0))
         (block $adone (loop $aloop
           (br_if $adone (i32.ge_u (local.get $r) (local.get $bytes)))
@@ -383,21 +384,12 @@ function linalgFuncs(): string {
         (br $iloop)))
       (local.set $pass (i32.add (local.get $pass) (i32.const 1)))
       (br_if $passes (i32.lt_u (local.get $pass) (i32.const 2))))
-    (local.set $a0 (v128.const i64x2 0 0))
-    (local.set $r (i32.const 0))
-    (block $ndone (loop $nloop
-      (br_if $ndone (i32.ge_u (local.get $r) (local.get $bytes)))
-      (local.set $x (v128.load (i32.add (local.get $v) (local.get $r))))
-      (local.set $a0 (f64x2.add (local.get $a0) (f64x2.mul (local.get $x) (local.get $x))))
-      (local.set $r (i32.add (local.get $r) (i32.const 16)))
-      (br $nloop)))
-    (f64.add (f64x2.extract_lane 0 (local.get $a0)) (f64x2.extract_lane 1 (local.get $a0))))
+    (call $dot (local.get $v) (local.get $v) (local.get $bytes)))
 
 
   (func (export "cross") (param $a i32) (param $b i32) (param $ps i32) (param $na i32) (param $nb i32)
     (param $out i32) (param $upper i32)
-    (local $i i32) (local $j i32) (local $r i32) (local $bytes i32) (local $ai i32) (local $bj i32)
-    (local $s0 v128) (local $s1 v128)
+    (local $i i32) (local $j i32) (local $bytes i32) (local $ai i32) (local $bj i32)
     (local.set $bytes (i32.shl (local.get $ps) (i32.const 3)))
     (block $idone (loop $iloop
       (br_if $idone (i32.ge_u (local.get $i) (local.get $na)))
@@ -406,20 +398,8 @@ function linalgFuncs(): string {
       (block $jdone (loop $jloop
         (br_if $jdone (i32.ge_u (local.get $j) (local.get $nb)))
         (local.set $bj (i32.add (local.get $b) (i32.mul (local.get $j) (local.get $bytes))))
-        (local.set $s0 (v128.const i64x2 0 0))
-        (local.set $s1 (v128.const i64x2 0 0))
-        (local.set $r (i32.const 0))
-        (block $rdone (loop $rloop
-          (br_if $rdone (i32.ge_u (local.get $r) (local.get $bytes)))
-          (local.set $s0 (f64x2.add (local.get $s0) (f64x2.mul
-            (v128.load (i32.add (local.get $ai) (local.get $r))) (v128.load (i32.add (local.get $bj) (local.get $r))))))
-          (local.set $s1 (f64x2.add (local.get $s1) (f64x2.mul
-            (v128.load offset=16 (i32.add (local.get $ai) (local.get $r))) (v128.load offset=16 (i32.add (local.get $bj) (local.get $r))))))
-          (local.set $r (i32.add (local.get $r) (i32.const 32)))
-          (br $rloop)))
-        (local.set $s0 (f64x2.add (local.get $s0) (local.get $s1)))
         (f64.store (i32.add (local.get $out) (i32.shl (i32.add (i32.mul (local.get $i) (local.get $nb)) (local.get $j)) (i32.const 3)))
-          (f64.add (f64x2.extract_lane 0 (local.get $s0)) (f64x2.extract_lane 1 (local.get $s0))))
+          (call $dot (local.get $ai) (local.get $bj) (local.get $bytes)))
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $jloop)))
       (local.set $i (i32.add (local.get $i) (i32.const 1)))
