@@ -153,7 +153,7 @@ export interface Work {
 /** Runs {@link Work} on its threads (or in order on one) and returns when all is done. */
 export type Runner = ((work: Work) => void) & { readonly threads: number };
 
-/** Rows `start .. start + rows` of the data: the part one thread works on. */
+/** Rows `start .. start + rows` of the data (a chunk of the work). */
 export interface Slice {
   start: number;
   rows: number;
@@ -193,7 +193,6 @@ export class KernelRows {
   private readonly scratch: number;
   private readonly chunks: Slice[];
   private readonly threads: number;
-  static blockOverride = 0;
 
   constructor(
     private readonly arena: Arena,
@@ -386,7 +385,6 @@ export class KernelRows {
 
   /** Rows per block of `Xc q` products: a block of data (`block x p` floats) stays in L2. */
   private block(): number {
-    if (KernelRows.blockOverride) return KernelRows.blockOverride;
     return Math.max(16, Math.min(256, Math.floor((1 << 20) / (4 * this.p8) / 4) * 4));
   }
 
