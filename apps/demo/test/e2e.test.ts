@@ -13,13 +13,14 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumArgs, chromiumPath } from '@trainkit/core/test';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idxBytes, tinyModelFiles } from './fixtures';
 import { serveStatic } from './static-server';
 
-const CHROMIUM = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const CHROMIUM = chromiumPath() ?? '/usr/bin/chromium';
+const hasChromium = chromiumPath() !== undefined;
 if (!hasChromium)
   console.log(
     `[demo] ${CHROMIUM} not found: the end-to-end browser tests are skipped (apt-get install chromium)`,
@@ -143,16 +144,7 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--enable-unsafe-webgpu',
-        '--enable-unsafe-swiftshader',
-      ],
+      args: chromiumArgs({ webgpu: true }),
     });
     // Ask chromium itself, on a blank page, whether it has a WebGPU adapter: without one the
     // WebGPU test cannot say anything about the demo (the fallback tests still run).
@@ -458,12 +450,7 @@ describe.skipIf(!hasChromium)('demo site in headless Chromium', () => {
     const plain = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--enable-unsafe-swiftshader',
-      ],
+      args: chromiumArgs(),
     });
     try {
       const page = await plain.newPage();

@@ -25,6 +25,8 @@ export async function tensorDelta(fn: () => unknown): Promise<number> {
   return tf.memory().numTensors - before;
 }
 
+/** Headless Chromium for the browser tests (path and launch arguments). */
+export { chromiumArgs, chromiumPath } from './chromium';
 /** Where the project's shared data lives (`$TRAINKIT_SHARED`, or `../shared` beside the repo). */
 export { sharedDir } from './shared-dir';
 

@@ -1,12 +1,13 @@
-import { existsSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumArgs, chromiumPath } from '@trainkit/core/test';
 import { describe, expect, it } from 'vitest';
 import { writeHtmlReport } from './node';
 import { type MonitorRecord, RunLog } from './records';
 
-const chromium = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-const hasChromium = existsSync(chromium);
+const chromium = chromiumPath() ?? '/usr/bin/chromium';
+const hasChromium = chromiumPath() !== undefined;
 if (!hasChromium)
   console.warn(
     `[monitors] ${chromium} is absent: the HTML report browser test is skipped (apt-get install chromium)`,
@@ -76,14 +77,7 @@ describe('HTML report in headless Chromium', () => {
       const browser = await pw.launch({
         executablePath: chromium,
         headless: true,
-        args: [
-          '--no-sandbox',
-          '--no-first-run',
-          '--disable-background-networking',
-          '--disable-component-update',
-          '--disable-sync',
-          '--disable-quic',
-        ],
+        args: chromiumArgs(),
       });
       try {
         const page = await browser.newPage({ viewport: { width: 1000, height: 900 } });

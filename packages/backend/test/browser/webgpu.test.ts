@@ -1,15 +1,16 @@
 // Trains a tiny CNN on WebGPU (SwiftShader) and on cpu in headless Chromium; losses must agree.
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { chromiumArgs, chromiumPath } from '@trainkit/core/test';
 import { build } from 'esbuild';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
-const CHROMIUM = '/usr/bin/chromium';
-const hasChromium = existsSync(CHROMIUM);
+const CHROMIUM = chromiumPath() ?? '/usr/bin/chromium';
+const hasChromium = chromiumPath() !== undefined;
 if (!hasChromium) console.log(`skipping WebGPU browser test: ${CHROMIUM} not found`);
 
 interface Run {
@@ -64,16 +65,7 @@ describe.skipIf(!hasChromium)('WebGPU in headless Chromium', () => {
     const browser = await chromium.launch({
       executablePath: CHROMIUM,
       headless: true,
-      args: [
-        '--no-sandbox',
-        '--no-first-run',
-        '--disable-background-networking',
-        '--disable-component-update',
-        '--disable-sync',
-        '--disable-quic',
-        '--enable-unsafe-webgpu',
-        '--enable-unsafe-swiftshader',
-      ],
+      args: chromiumArgs({ webgpu: true }),
     });
     try {
       const page = await browser.newPage();
