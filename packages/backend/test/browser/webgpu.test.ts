@@ -1,11 +1,11 @@
 // Trains a tiny CNN on WebGPU (SwiftShader) and on cpu in headless Chromium; losses must agree.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath } from '@trainkit/core/test';
-import { build } from 'esbuild';
+import {
+  type BrowserPage,
+  chromiumArgs,
+  chromiumPath,
+  serveBrowserBundle,
+} from '@trainkit/core/test';
 import { chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 
@@ -26,39 +26,16 @@ interface Result {
 }
 
 describe.skipIf(!hasChromium)('WebGPU in headless Chromium', () => {
-  let dir = '';
-  let server: Server;
+  let site: BrowserPage | undefined;
   let url = '';
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'trainkit-webgpu-'));
-    await build({
-      entryPoints: [fileURLToPath(new URL('./entry.ts', import.meta.url))],
-      bundle: true,
-      format: 'esm',
-      platform: 'browser',
-      conditions: ['@trainkit/source'],
-      outfile: join(dir, 'entry.js'),
-      logLevel: 'error',
-    });
-    const html = '<!doctype html><script type="module" src="/entry.js"></script>';
-    server = createServer((req, res) => {
-      if (req.url === '/entry.js') {
-        res.writeHead(200, { 'content-type': 'text/javascript' });
-        res.end(readFileSync(join(dir, 'entry.js')));
-      } else {
-        res.writeHead(200, { 'content-type': 'text/html' });
-        res.end(html);
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address !== null ? address.port : 0}/`;
+    site = await serveBrowserBundle(fileURLToPath(new URL('./entry.ts', import.meta.url)));
+    url = site.url;
   }, 60_000);
 
-  afterAll(() => {
-    server?.close();
-    if (dir !== '') rmSync(dir, { recursive: true, force: true });
+  afterAll(async () => {
+    await site?.close();
   });
 
   it('trains 3 SGD steps on webgpu with the same losses as cpu', async () => {
