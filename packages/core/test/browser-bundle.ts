@@ -2,6 +2,7 @@ import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { chromiumArgs, chromiumPath } from './chromium';
 
 /** A page served on 127.0.0.1 (see {@link serveBrowserBundle}). */
 export interface BrowserPage {
@@ -45,4 +46,38 @@ export async function serveBrowserBundle(entry: string): Promise<BrowserPage> {
     url: `http://127.0.0.1:${port}/`,
     close: () => new Promise<void>((resolve) => server.close(() => resolve())),
   };
+}
+
+/**
+ * Bundles and serves `entry` ({@link serveBrowserBundle}), opens it in headless Chromium
+ * ({@link chromiumPath}, {@link chromiumArgs}) and returns what the page's global function
+ * `run` resolves to; closes everything after. Needs `esbuild` and `playwright-core` installed.
+ * @example const result = await runInChromium<Result>(entryFile, 'runKernelsTest');
+ */
+export async function runInChromium<T>(
+  entry: string,
+  run: string,
+  options: { webgpu?: boolean } = {},
+): Promise<T> {
+  const executablePath = chromiumPath();
+  if (!executablePath) throw new Error('runInChromium: no chromium (apt-get install chromium)');
+  const { chromium } = await import('playwright-core');
+  const site = await serveBrowserBundle(entry);
+  const browser = await chromium.launch({
+    executablePath,
+    headless: true,
+    args: chromiumArgs(options),
+  });
+  try {
+    const page = await browser.newPage();
+    await page.goto(site.url);
+    await page.waitForFunction((name) => name in globalThis, run);
+    return (await page.evaluate(
+      (name) => (globalThis as unknown as Record<string, () => Promise<unknown>>)[name]!(),
+      run,
+    )) as T;
+  } finally {
+    await browser.close();
+    await site.close();
+  }
 }

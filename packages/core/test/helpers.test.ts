@@ -1,7 +1,15 @@
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import { describe, expect, it } from 'vitest';
 import { ValueRangeError } from '../src/errors';
-import { errorCode, expectNoLeaks, sharedDir, tensorDelta } from './index';
+import {
+  chromiumArgs,
+  errorCode,
+  expectNoLeaks,
+  serveBrowserBundle,
+  sharedDir,
+  tensorDelta,
+} from './index';
 
 describe('test helpers', () => {
   it('expectNoLeaks passes clean functions and fails leaking ones', async () => {
@@ -34,5 +42,27 @@ describe('test helpers', () => {
     if (dir === undefined) console.warn('shared/ is absent (fresh clone): nothing to find');
     else expect(dir).toMatch(/shared[/\\]data$/);
     expect(sharedDir('no-such-folder-here')).toBeUndefined();
+  });
+});
+
+describe('browser test helpers', () => {
+  it('chromiumArgs: headless flags, WebGPU only when asked', () => {
+    expect(chromiumArgs()).toContain('--no-sandbox');
+    expect(chromiumArgs()).not.toContain('--enable-unsafe-webgpu');
+    expect(chromiumArgs({ webgpu: true })).toContain('--enable-unsafe-webgpu');
+  });
+
+  it('serveBrowserBundle bundles an entry and serves it as a page', async () => {
+    const site = await serveBrowserBundle(
+      fileURLToPath(new URL('./page-entry.ts', import.meta.url)),
+    );
+    try {
+      const html = await (await fetch(site.url)).text();
+      expect(html).toContain('<script type="module" src="/entry.js">');
+      const js = await (await fetch(`${site.url}entry.js`)).text();
+      expect(js).toContain('must be a number'); // assertNumber, bundled from the sources
+    } finally {
+      await site.close();
+    }
   });
 });

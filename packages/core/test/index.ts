@@ -26,7 +26,7 @@ export async function tensorDelta(fn: () => unknown): Promise<number> {
 }
 
 /** Headless Chromium for the browser tests (path and launch arguments). */
-export { type BrowserPage, serveBrowserBundle } from './browser-bundle';
+export { type BrowserPage, runInChromium, serveBrowserBundle } from './browser-bundle';
 export { chromiumArgs, chromiumPath } from './chromium';
 /** Where the project's shared data lives (`$TRAINKIT_SHARED`, or `../shared` beside the repo). */
 export { sharedDir } from './shared-dir';

@@ -1,13 +1,7 @@
 // Trains a tiny CNN on WebGPU (SwiftShader) and on cpu in headless Chromium; losses must agree.
 import { fileURLToPath } from 'node:url';
-import {
-  type BrowserPage,
-  chromiumArgs,
-  chromiumPath,
-  serveBrowserBundle,
-} from '@trainkit/core/test';
-import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, runInChromium } from '@trainkit/core/test';
+import { describe, expect, it } from 'vitest';
 
 const CHROMIUM = chromiumPath() ?? '/usr/bin/chromium';
 const hasChromium = chromiumPath() !== undefined;
@@ -26,51 +20,29 @@ interface Result {
 }
 
 describe.skipIf(!hasChromium)('WebGPU in headless Chromium', () => {
-  let site: BrowserPage | undefined;
-  let url = '';
-
-  beforeAll(async () => {
-    site = await serveBrowserBundle(fileURLToPath(new URL('./entry.ts', import.meta.url)));
-    url = site.url;
-  }, 60_000);
-
-  afterAll(async () => {
-    await site?.close();
-  });
-
   it('trains 3 SGD steps on webgpu with the same losses as cpu', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs({ webgpu: true }),
-    });
-    try {
-      const page = await browser.newPage();
-      await page.goto(url);
-      await page.waitForFunction(() => 'runWebGpuTest' in globalThis);
-      const result = (await page.evaluate(() =>
-        (globalThis as unknown as { runWebGpuTest: () => Promise<unknown> }).runWebGpuTest(),
-      )) as Result;
-      console.log(
-        `WebGPU adapter ${result.adapter}; auto picked ${result.auto}; ` +
-          `webgpu ${result.webgpu.msPerStep.toFixed(0)} ms/step, cpu ${result.cpu.msPerStep.toFixed(0)} ms/step`,
+    const result = await runInChromium<Result>(
+      fileURLToPath(new URL('./entry.ts', import.meta.url)),
+      'runWebGpuTest',
+      { webgpu: true },
+    );
+    console.log(
+      `WebGPU adapter ${result.adapter}; auto picked ${result.auto}; ` +
+        `webgpu ${result.webgpu.msPerStep.toFixed(0)} ms/step, cpu ${result.cpu.msPerStep.toFixed(0)} ms/step`,
+    );
+    expect(result.adapter).toBe('swiftshader');
+    expect(result.auto).toBe('webgpu');
+    expect(result.webgpu.backend).toBe('webgpu');
+    expect(result.cpu.backend).toBe('cpu');
+    expect(result.webgpu.losses).toHaveLength(3);
+    for (let i = 0; i < 3; i++) {
+      const ref = result.cpu.losses[i] as number;
+      expect(Number.isFinite(ref)).toBe(true);
+      expect(Math.abs((result.webgpu.losses[i] as number) - ref)).toBeLessThanOrEqual(
+        1e-4 * Math.abs(ref) + 1e-6,
       );
-      expect(result.adapter).toBe('swiftshader');
-      expect(result.auto).toBe('webgpu');
-      expect(result.webgpu.backend).toBe('webgpu');
-      expect(result.cpu.backend).toBe('cpu');
-      expect(result.webgpu.losses).toHaveLength(3);
-      for (let i = 0; i < 3; i++) {
-        const ref = result.cpu.losses[i] as number;
-        expect(Number.isFinite(ref)).toBe(true);
-        expect(Math.abs((result.webgpu.losses[i] as number) - ref)).toBeLessThanOrEqual(
-          1e-4 * Math.abs(ref) + 1e-6,
-        );
-      }
-      // SGD must make progress, so the comparison is not between two constant sequences.
-      expect(result.cpu.losses[2]).not.toBe(result.cpu.losses[0]);
-    } finally {
-      await browser.close();
     }
+    // SGD must make progress, so the comparison is not between two constant sequences.
+    expect(result.cpu.losses[2]).not.toBe(result.cpu.losses[0]);
   }, 120_000);
 });

@@ -1,13 +1,7 @@
 // PCA on the kernels in headless Chromium, against the tfjs engine on the same page.
 import { fileURLToPath } from 'node:url';
-import {
-  type BrowserPage,
-  chromiumArgs,
-  chromiumPath,
-  serveBrowserBundle,
-} from '@trainkit/core/test';
-import { chromium } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { chromiumPath, runInChromium } from '@trainkit/core/test';
+import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers';
 
 const CHROMIUM = chromiumPath();
@@ -28,48 +22,25 @@ interface Result {
 }
 
 describe.skipIf(!CHROMIUM)('preprocess kernels in headless Chromium', () => {
-  let site: BrowserPage | undefined;
-  let url = '';
-
-  beforeAll(async () => {
-    site = await serveBrowserBundle(fileURLToPath(new URL('./entry.ts', import.meta.url)));
-    url = site.url;
-  }, 60_000);
-
-  afterAll(async () => {
-    await site?.close();
-  });
-
   it('compiles on the main thread, is the default engine, and fits and transforms as tfjs does', async () => {
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      headless: true,
-      args: chromiumArgs(),
-    });
-    try {
-      const page = await browser.newPage();
-      await page.goto(url);
-      await page.waitForFunction(() => 'runKernelsTest' in globalThis);
-      const result = (await page.evaluate(() =>
-        (globalThis as unknown as { runKernelsTest: () => Promise<unknown> }).runKernelsTest(),
-      )) as Result;
-      expect(result.compiled).toBe(true);
-      expect(result.defaultIsKernels).toBe(true);
-      expect(result.kernels.solver).toBe('randomized');
-      expectClose(result.kernels.explainedVariance, result.backend.explainedVariance, 1e-5);
-      // Whitened projections: the same up to each component's sign.
-      const k = 10;
-      const signs = Array.from({ length: k }, (_, j) =>
-        Math.sign(result.kernels.z[j]! * result.backend.z[j]!),
-      );
-      expectClose(
-        result.kernels.z.map((v, i) => v * signs[i % k]!),
-        result.backend.z,
-        1e-3,
-      );
-      expect(result.tensors).toBe(0);
-    } finally {
-      await browser.close();
-    }
+    const result = await runInChromium<Result>(
+      fileURLToPath(new URL('./entry.ts', import.meta.url)),
+      'runKernelsTest',
+    );
+    expect(result.compiled).toBe(true);
+    expect(result.defaultIsKernels).toBe(true);
+    expect(result.kernels.solver).toBe('randomized');
+    expectClose(result.kernels.explainedVariance, result.backend.explainedVariance, 1e-5);
+    // Whitened projections: the same up to each component's sign.
+    const k = 10;
+    const signs = Array.from({ length: k }, (_, j) =>
+      Math.sign(result.kernels.z[j]! * result.backend.z[j]!),
+    );
+    expectClose(
+      result.kernels.z.map((v, i) => v * signs[i % k]!),
+      result.backend.z,
+      1e-3,
+    );
+    expect(result.tensors).toBe(0);
   }, 120_000);
 });
