@@ -98,12 +98,12 @@ export const backendRows: RowsEngine = (x, n, p) => {
     mean,
     m2,
     scatter: () => read(tf.matMul(xcT, xc)),
-    // (Xc^T Xc Z)^T = (Xc Z)^T Xc, with Z^T held row-major.
+    // Z^T arrives row-major: the small blocks are transposed, the large products stay plain.
     scatterTimes: (z, l) =>
       read(
         tf.tidy(() => {
-          const y = tf.matMul(xc, tf.tensor2d(Float32Array.from(z), [l, p]), false, true);
-          return tf.matMul(y, xc, true, false);
+          const zp = tf.transpose(tf.tensor2d(Float32Array.from(z), [l, p]));
+          return tf.transpose(tf.matMul(xcT, tf.matMul(xc, zp)));
         }),
       ),
     dispose: () => tf.dispose([xc, xcT]),

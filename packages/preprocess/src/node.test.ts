@@ -40,11 +40,13 @@ describe('useWorkerThreads (one-shot fits on two worker threads, the kernels in 
     x.dispose();
   });
 
-  it('the covariance path (full solver, Whiten) equals the tfjs backend engine and the single-thread kernels', async () => {
+  it('fits (full solver, Whiten, randomized on the data) equal the tfjs backend engine and the single-thread kernels', async () => {
     const x = tf.tensor2d(F.xAuto);
     const fitBoth = () => ({
       ev: new PCA({ nComponents: 3, solver: 'full' }).fit(x).explainedVariance,
       w: new Whiten({ method: 'zca', epsilon: 0.1 }).fit(x).matrix,
+      // The randomized solver on the data: scatterTimes of each engine.
+      data: new PCA({ nComponents: 3, sketch: 'data' }).fit(x).explainedVariance,
     });
     const threaded = fitBoth();
     await workers.close();
@@ -55,6 +57,7 @@ describe('useWorkerThreads (one-shot fits on two worker threads, the kernels in 
     for (const other of [inline, backend]) {
       expectClose(threaded.ev, other.ev, 1e-5);
       expectClose(threaded.w, other.w, 1e-4);
+      expectClose(threaded.data, other.data, 1e-5);
     }
     workers = useWorkerThreads({ threads: 2, minValues: 0 });
     x.dispose();
