@@ -34,10 +34,11 @@ export interface WorkerThreads {
 }
 
 /**
- * Runs one-shot `fit`s (PCA, Whiten) on worker threads: the data is read once into a shared
- * WebAssembly memory, and every worker runs preprocess's wasm SIMD kernels on its slice of the
- * rows (column moments, centring, `Xc^T Xc`, `Xc^T (Xc q)`, `(Xc q)^T (Xc q)`: sums over row
- * slices, so only small float64 partial results are added up here). The fit API stays
+ * Runs one-shot `fit`s (PCA, Whiten) and large `transform`s on worker threads: the data is read
+ * once into a shared WebAssembly memory, and the workers run preprocess's wasm SIMD kernels on
+ * chunks of its rows, first come, first served (column moments, centring, `Xc^T Xc`,
+ * `Xc^T (Xc Z)`, `(X - mean) W`: sums over rows, so only small float64 partial results are
+ * added up here). The fit API stays
  * synchronous: the calling thread blocks in `Atomics.wait` while the workers run. The memory is
  * kept between fits (a fresh 100 MB+ allocation per fit costs page faults) until `close()`. Fits
  * of fewer than `minValues` values stay on the calling thread.
