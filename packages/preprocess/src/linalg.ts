@@ -50,8 +50,9 @@ export interface RandomizedOptions {
   seed: number;
   /**
    * Computes `a Z` for a block `Z` of `cols` columns (the costly part), both column-major (`cols`
-   * rows of `p`). Default: float64 JS. PCA passes a float32 backend `matMul`: the range finder
-   * only needs directions, and the final Rayleigh-Ritz step always uses a float64 product.
+   * rows of `p`). Default: float64 ({@link multiplySquare}). PCA passes a float32 backend
+   * `matMul`: the range finder only needs directions, and the final Rayleigh-Ritz step always
+   * uses a float64 product.
    */
   multiply?: (z: Float64Array, cols: number) => Float64Array;
   /** See {@link randomizedEigenOf}. Default `'krylov'`. */
@@ -60,9 +61,8 @@ export interface RandomizedOptions {
 
 /**
  * `a Z` for the symmetric row-major `p x p` matrix `a` and a column-major block `Z` (`cols`
- * columns of `p`, each contiguous), column-major, float64: entry (i, j) is `a_i . z_j` (rows of
- * a symmetric matrix are its columns), by the wasm kernel `cross` in a memory of its own (plain
- * loops where WebAssembly SIMD is missing).
+ * columns of `p`, each contiguous), column-major, float64: entry (i, j) is `z_j . a_i` (rows of
+ * a symmetric matrix are its columns), by {@link ColumnStore.cross} in a memory of its own.
  */
 export function multiplySquare(
   a: Float64Array,
@@ -70,28 +70,10 @@ export function multiplySquare(
   z: Float64Array,
   cols: number,
 ): Float64Array {
-  const module = linalgModule();
-  if (module && p % 4 === 0) {
-    const bytes = 8 * (p * p + 2 * cols * p);
-    const arena = new Arena<LinalgExports>(module, false, 64 + bytes);
-    arena.f64(64, p * p).set(a.subarray(0, p * p));
-    const zAt = 64 + 8 * p * p;
-    const outAt = zAt + 8 * cols * p;
-    arena.f64(zAt, cols * p).set(z.subarray(0, cols * p));
-    arena.kernels.cross(zAt, 64, p, cols, p, outAt, 0);
-    return arena.f64(outAt, cols * p).slice();
-  }
-  const out = new Float64Array(cols * p);
-  for (let j = 0; j < cols; j++) {
-    const o = j * p;
-    for (let k = 0; k < p; k++) {
-      const zk = z[o + k]!;
-      if (zk === 0) continue;
-      const row = k * p;
-      for (let i = 0; i < p; i++) out[o + i] = out[o + i]! + zk * a[row + i]!;
-    }
-  }
-  return out;
+  const store = new ColumnStore(p, p + cols, cols * p, true);
+  store.put(a, 0, p);
+  store.put(z, p, cols);
+  return store.cross(p, 0, cols, p, false);
 }
 
 /** `sum_r a[ao + r] b[bo + r]` over `p` values. */
@@ -110,8 +92,8 @@ function dot(a: Float64Array, ao: number, b: Float64Array, bo: number, p: number
 /**
  * Float64 columns of `p` values, `ps` apart (`ps` a multiple of 4, zeros past `p`), in the calling
  * thread's kernel memory: Gram-Schmidt and dot products run in wasm (`orthcol`, `cross`), or in
- * JavaScript where WebAssembly SIMD is missing. One store at a time: each starts at the same
- * place in that memory.
+ * JavaScript where WebAssembly SIMD is missing. One shared store at a time (each starts at the
+ * same place in that memory); `own` gives a store a memory of its own.
  */
 class ColumnStore {
   readonly ps: number;
@@ -124,11 +106,13 @@ class ColumnStore {
     readonly p: number,
     readonly columns: number,
     extra = 0,
+    own = false,
   ) {
     const module = linalgModule();
     this.ps = module ? Math.ceil(p / 4) * 4 : p;
     if (module) {
-      this.arena = orthArena(module, 64 + 8 * (columns * this.ps + extra));
+      const bytes = 64 + 8 * (columns * this.ps + extra);
+      this.arena = own ? new Arena<LinalgExports>(module, false, bytes) : orthArena(module, bytes);
       this.values.fill(0);
     } else {
       this.plain = new Float64Array(columns * this.ps);
