@@ -1,4 +1,4 @@
-import { NaNError } from '@trainkit/core';
+import { NaNError, ValueRangeError } from '@trainkit/core';
 import { KERNELS, LINALG_KERNELS, SHARED_KERNELS } from './binary';
 
 /** The exported kernels (byte addresses and byte strides into the module's memory); see wat.ts. */
@@ -36,7 +36,6 @@ export interface KernelExports {
     s1: number,
     s2: number,
   ): void;
-
   zero(at: number, bytes: number): void;
 }
 
@@ -116,12 +115,17 @@ export class Arena<K = KernelExports> {
     this.kernels = instance.exports as unknown as K;
   }
 
-  /** Grows the memory to at least `bytes` (views of an unshared memory are detached by growth). */
+  /**
+   * Grows the memory to at least `bytes` (views of an unshared memory are detached by growth).
+   * Past the 4 GiB a wasm32 memory holds, a ValueRangeError names the data, `x`.
+   */
   ensure(bytes: number): void {
     if (bytes > MAX_BYTES) {
-      throw new RangeError(
-        `preprocess kernels: ${bytes} bytes needed, more than the 4 GiB a wasm32 memory holds`,
-      );
+      throw new ValueRangeError('too large for the preprocess kernels', {
+        argument: 'x',
+        expected: 'data and scratch within the 4 GiB of a wasm32 memory (~1e9 float32 values)',
+        receivedText: `${bytes} bytes needed`,
+      });
     }
     const have = this.memory.buffer.byteLength;
     if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
@@ -312,7 +316,7 @@ export class KernelRows {
    * the mean), grows the memory and returns the addresses: `[thread][operand]`.
    */
   private layout(sizes: number[], threads: number, shared = 0): number[][] {
-    let top = this.scratch + align(4 * this.p) + align(shared);
+    let top = this.sharedAt + align(shared);
     const out: number[][] = [];
     for (let t = 0; t < threads; t++) {
       out.push(

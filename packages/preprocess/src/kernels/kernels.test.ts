@@ -1,4 +1,4 @@
-import { NaNError } from '@trainkit/core';
+import { NaNError, ValueRangeError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { assembleKernels } from '../../test/assemble-kernels';
 import { KERNELS, LINALG_KERNELS, SHARED_KERNELS } from './binary';
@@ -157,6 +157,19 @@ describe('preprocess wasm kernels', () => {
       expect(() => rows.centre('x')).toThrow(NaNError);
       expect(() => rowsOn(x, 20, 6, 1).centre('x')).toThrow(/x.*finite|finite.*x|NaN/);
     }
+  });
+
+  it('past the 4 GiB of a wasm32 memory: a ValueRangeError naming x', () => {
+    const arena = new Arena(kernelModule(false) as WebAssembly.Module, false);
+    const error = (() => {
+      try {
+        arena.ensure(2 ** 32 + 64);
+      } catch (e) {
+        return e;
+      }
+    })();
+    expect(error).toBeInstanceOf(ValueRangeError);
+    expect((error as ValueRangeError).argument).toBe('x');
   });
 
   it('splits the rows into chunks, each run once with its own rows', () => {
