@@ -11,6 +11,12 @@ export {
   useBackend,
 } from './backend';
 export {
+  type CholeskyOptions,
+  choleskyFactor,
+  solveLower,
+  solveLowerTransposed,
+} from './cholesky';
+export {
   ConfigError,
   DTypeError,
   describeValue,

@@ -1,4 +1,4 @@
-import { Rng } from '@trainkit/core';
+import { choleskyFactor, Rng, solveLower, solveLowerTransposed } from '@trainkit/core';
 import { EigenvalueDecomposition, Matrix } from 'ml-matrix';
 import { Arena, type LinalgExports, linalgModule } from './kernels/engine';
 import { topSymmetricEigen } from './tridiagonal';
@@ -404,13 +404,16 @@ function ritzPairs(store: ColumnStore, m: number, k: number): EigenPairs {
   const p = store.p;
   const g = store.cross(0, m, m, m, true);
   const h = store.cross(m, m, m, m, true);
-  const l = cholesky(g, m);
+  let diag = 0;
+  for (let i = 0; i < m; i++) diag = Math.max(diag, g[i * m + i]!);
+  // Not numerically positive definite when a pivot falls below 1e-10 of the largest diagonal.
+  const l = choleskyFactor(g, m, { minPivot: 1e-10 * diag });
   if (l) {
     // X = L^-1 H, then S = L^-1 X^T (= X L^-T, symmetric).
-    const x = forwardSolve(l, h, m, m);
+    const x = solveLower(l, h, m, m);
     const xT = new Float64Array(m * m);
     for (let i = 0; i < m; i++) for (let j = 0; j < m; j++) xT[j * m + i] = x[i * m + j]!;
-    const sm = forwardSolve(l, xT, m, m);
+    const sm = solveLower(l, xT, m, m);
     for (let i = 0; i < m; i++) {
       for (let j = 0; j < i; j++) {
         const v = (sm[i * m + j]! + sm[j * m + i]!) / 2;
@@ -425,7 +428,7 @@ function ritzPairs(store: ColumnStore, m: number, k: number): EigenPairs {
       const inv = 1 / Math.sqrt(Math.max(top.values[j]!, Number.MIN_VALUE));
       for (let i = 0; i < m; i++) y[i * k + j] = top.vectors[j * m + i]! * inv;
     }
-    const c = backSolveTransposed(l, y, m, k);
+    const c = solveLowerTransposed(l, y, m, k);
     return signedPairs([...top.values], combineColumns(store.get(m, m), c, p, m, k, k), p, k);
   }
   const ge = smallEigen(g, m);
@@ -451,57 +454,4 @@ function ritzPairs(store: ColumnStore, m: number, k: number): EigenPairs {
     for (let i = 0; i < m; i++) u[i * r + c] = u[i * r + c]! * inv;
   }
   return signedPairs(s.values, combineColumns(store.get(m, m), u, p, m, r, k), p, k);
-}
-
-/**
- * The lower Cholesky factor of the symmetric `m x m` `g` (row-major), or `undefined` when a pivot
- * falls below `1e-10` of the largest diagonal entry (not numerically positive definite).
- */
-function cholesky(g: Float64Array, m: number): Float64Array | undefined {
-  let big = 0;
-  for (let i = 0; i < m; i++) big = Math.max(big, g[i * m + i]!);
-  const l = new Float64Array(m * m);
-  for (let j = 0; j < m; j++) {
-    let d = g[j * m + j]!;
-    for (let t = 0; t < j; t++) d -= l[j * m + t]! ** 2;
-    if (!(d > 1e-10 * big)) return undefined;
-    const ljj = Math.sqrt(d);
-    l[j * m + j] = ljj;
-    for (let i = j + 1; i < m; i++) {
-      let v = g[i * m + j]!;
-      for (let t = 0; t < j; t++) v -= l[i * m + t]! * l[j * m + t]!;
-      l[i * m + j] = v / ljj;
-    }
-  }
-  return l;
-}
-
-/** `L^-1 B` for lower-triangular `l` (`m x m`) and row-major `b` (`m x c`). */
-function forwardSolve(l: Float64Array, b: Float64Array, m: number, c: number): Float64Array {
-  const x = b.slice(0, m * c);
-  for (let i = 0; i < m; i++) {
-    for (let t = 0; t < i; t++) {
-      const f = l[i * m + t]!;
-      if (f === 0) continue;
-      for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! - f * x[t * c + j]!;
-    }
-    const inv = 1 / l[i * m + i]!;
-    for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! * inv;
-  }
-  return x;
-}
-
-/** `L^-T B` for lower-triangular `l` (`m x m`) and row-major `b` (`m x c`). */
-function backSolveTransposed(l: Float64Array, b: Float64Array, m: number, c: number): Float64Array {
-  const x = b.slice(0, m * c);
-  for (let i = m - 1; i >= 0; i--) {
-    for (let t = i + 1; t < m; t++) {
-      const f = l[t * m + i]!;
-      if (f === 0) continue;
-      for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! - f * x[t * c + j]!;
-    }
-    const inv = 1 / l[i * m + i]!;
-    for (let j = 0; j < c; j++) x[i * c + j] = x[i * c + j]! * inv;
-  }
-  return x;
 }

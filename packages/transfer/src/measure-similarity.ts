@@ -4,8 +4,11 @@ import {
   assertNumber,
   assertPositiveInt,
   ConfigError,
+  choleskyFactor,
   DTypeError,
   ShapeError,
+  solveLower,
+  solveLowerTransposed,
   ValueRangeError,
 } from '@trainkit/core';
 import { extractFeatures } from './extract-features';
@@ -340,30 +343,7 @@ function choleskySolveMany(
   c: number,
   lambda: number,
 ): Float64Array {
-  const L = new Float64Array(n * n);
-  for (let j = 0; j < n; j++) {
-    let s = A[j * n + j]! + lambda;
-    for (let k = 0; k < j; k++) s -= L[j * n + k]! ** 2;
-    const d = Math.sqrt(Math.max(s, 1e-300));
-    L[j * n + j] = d;
-    for (let i = j + 1; i < n; i++) {
-      let v = A[i * n + j]!;
-      for (let k = 0; k < j; k++) v -= L[i * n + k]! * L[j * n + k]!;
-      L[i * n + j] = v / d;
-    }
-  }
-  const X = Float64Array.from(B);
-  for (let col = 0; col < c; col++) {
-    for (let i = 0; i < n; i++) {
-      let v = X[i * c + col]!;
-      for (let k = 0; k < i; k++) v -= L[i * n + k]! * X[k * c + col]!;
-      X[i * c + col] = v / L[i * n + i]!;
-    }
-    for (let i = n - 1; i >= 0; i--) {
-      let v = X[i * c + col]!;
-      for (let k = i + 1; k < n; k++) v -= L[k * n + i]! * X[k * c + col]!;
-      X[i * c + col] = v / L[i * n + i]!;
-    }
-  }
-  return X;
+  // Pivots floored at 1e-300: a semi-definite A with lambda = 0 still factors.
+  const L = choleskyFactor(A, n, { shift: lambda, floor: 1e-300 }) as Float64Array;
+  return solveLowerTransposed(L, solveLower(L, B, n, c), n, c);
 }
