@@ -21,9 +21,9 @@ import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { sharedDir } from '@trainkit/core/test';
 import { PCA, type PCASolver } from '@trainkit/preprocess';
 import { useWorkerThreads } from '@trainkit/preprocess/node';
+import { sharedDir } from '@trainkit/test-utils';
 
 interface Dataset {
   name: string;

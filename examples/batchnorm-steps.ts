@@ -14,8 +14,8 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { batchNormalization } from '@trainkit/batchnorm';
 import { Rng } from '@trainkit/core';
-import { sharedDir } from '@trainkit/core/test';
 import { encodePng } from '@trainkit/monitors';
+import { sharedDir } from '@trainkit/test-utils';
 
 const STEPS = 600;
 const EVERY = 10;

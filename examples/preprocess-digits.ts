@@ -11,9 +11,9 @@ import { join } from 'node:path';
 import { deflateSync, gunzipSync } from 'node:zlib';
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
-import { sharedDir } from '@trainkit/core/test';
 import { encodePng } from '@trainkit/monitors';
 import { PCA, Whiten } from '@trainkit/preprocess';
+import { sharedDir } from '@trainkit/test-utils';
 
 const CELL = 8;
 const ZOOM = 4;

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   });
   const last = result.history.at(-1) ?? {};
   console.log(
-    `trained ${result.step + 1} steps in ${seconds.toFixed(1)} s: train loss ${last.loss?.toFixed(4)}, ` +
+    `trained ${result.step} steps in ${seconds.toFixed(1)} s: train loss ${last.loss?.toFixed(4)}, ` +
       `train accuracy ${last.acc?.toFixed(3)}, validation accuracy ${last.val_acc?.toFixed(3)}`,
   );
   console.log(`test loss ${scores.loss?.toFixed(4)}, test accuracy ${scores.acc?.toFixed(3)}`);

@@ -3,6 +3,6 @@ import { sourceConditions } from '../../vitest.shared';
 
 export default defineConfig(
   sourceConditions({
-    test: { testTimeout: 120_000, setupFiles: ['@trainkit/core/test/setup'] },
+    test: { testTimeout: 120_000, setupFiles: ['@trainkit/test-utils/setup'] },
   }),
 );

@@ -8,7 +8,7 @@ export default defineConfig(
     test: {
       include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
       environment: 'node',
-      setupFiles: ['@trainkit/core/test/setup'],
+      setupFiles: ['@trainkit/test-utils/setup'],
       testTimeout: 120_000,
       hookTimeout: 180_000,
       fileParallelism: false,

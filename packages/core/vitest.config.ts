@@ -1,4 +1,6 @@
 import { defineConfig } from 'vitest/config';
 import { sourceConditions } from '../../vitest.shared';
 
-export default defineConfig(sourceConditions({ test: { setupFiles: ['./test/setup.ts'] } }));
+export default defineConfig(
+  sourceConditions({ test: { setupFiles: ['@trainkit/test-utils/setup'] } }),
+);

@@ -5,6 +5,9 @@ export default defineConfig({
   // import.meta.url in the CommonJS build of node.ts (it resolves tfjs for the worker threads).
   shims: true,
   format: ['esm', 'cjs'],
+  // Entry points share one copy of each module in CommonJS too (tsup splits ESM only by
+  // default): one RunLog, one Dataset class, one error class per package at run time.
+  splitting: true,
   dts: true,
   sourcemap: true,
   clean: true,

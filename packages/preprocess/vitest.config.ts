@@ -2,5 +2,5 @@ import { defineConfig } from 'vitest/config';
 import { sourceConditions } from '../../vitest.shared';
 
 export default defineConfig(
-  sourceConditions({ test: { setupFiles: ['@trainkit/core/test/setup'] } }),
+  sourceConditions({ test: { setupFiles: ['@trainkit/test-utils/setup'] } }),
 );

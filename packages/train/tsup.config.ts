@@ -1,8 +1,11 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: ['src/index.ts'],
+  entry: ['src/index.ts', 'src/node.ts'],
   format: ['esm', 'cjs'],
+  // Entry points share one copy of each module in CommonJS too (tsup splits ESM only by
+  // default): one RunLog, one Dataset class, one error class per package at run time.
+  splitting: true,
   dts: true,
   sourcemap: true,
   clean: true,

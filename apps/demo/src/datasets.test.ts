@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { errorCode } from '@trainkit/core/test';
+import { errorCode } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { idxBytes as idx } from '../test/fixtures';
 import { FASHION_MNIST_CLASSES, idxDataset } from './datasets';

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { expectNoLeaks } from '@trainkit/core/test';
 import { Dataset } from '@trainkit/data';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { evaluateOn } from './evaluate';
 

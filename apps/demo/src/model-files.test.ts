@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { errorCode } from '@trainkit/core/test';
+import { errorCode } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { captureModel, filesHandler } from './model-files';
 import type { ModelFiles } from './protocol';

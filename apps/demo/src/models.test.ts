@@ -1,5 +1,5 @@
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { buildModel } from './models';
 import type { TrainConfig } from './protocol';

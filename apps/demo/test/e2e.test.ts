@@ -13,7 +13,7 @@ import {
 import { cpus, loadavg, tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { chromiumArgs, chromiumPath } from '@trainkit/core/test';
+import { chromiumArgs, chromiumPath } from '@trainkit/test-utils';
 import { type Browser, chromium, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { idxBytes, tinyModelFiles } from './fixtures';

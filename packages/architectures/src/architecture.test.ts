@@ -1,5 +1,5 @@
 import { fromJSON, toJSON } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { type ArchitectureSpec, architecture, registerArchitectureKinds } from './architecture';
 

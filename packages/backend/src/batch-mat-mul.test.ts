@@ -1,7 +1,7 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { Rng } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { installFastKernels, uninstallFastKernels } from './install-fast-kernels';
 import { dataIds, expectClose, randn, valuesOn } from './test-helpers';

@@ -2,7 +2,7 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '@trainkit/core';
-import { errorCode } from '@trainkit/core/test';
+import { errorCode } from '@trainkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { smallBnCnn, smallCnn } from '../test/data-parallel-models';
 import { createDataParallelTrainer, type DataParallelTrainer } from './data-parallel';

@@ -18,4 +18,8 @@ export { oneHotKernel } from './one-hot';
 export { reduceKernel } from './reduce-kernel';
 export { type NodeWebGPUInfo, setupNodeWebGPU } from './setup-node-webgpu';
 export { tileKernel } from './tile';
-export { registerFastBackends, useFastBackend } from './use-fast-backend';
+export {
+  type FastBackendOptions,
+  registerFastBackends,
+  useFastBackend,
+} from './use-fast-backend';

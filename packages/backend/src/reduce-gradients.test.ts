@@ -1,6 +1,6 @@
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { afterAll, describe, expect, it } from 'vitest';
 import { installFastKernels, uninstallFastKernels } from './install-fast-kernels';
 import { expectClose } from './test-helpers';

@@ -1,5 +1,5 @@
 import { ConfigError } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { setupNodeWebGPU } from './setup-node-webgpu';
 

@@ -3,18 +3,36 @@ import {
   type BackendChoice,
   type BackendInfo,
   registerBackendLoader,
+  type UseBackendOptions,
   useBackend,
 } from '@trainkit/core';
 import { type FastKernelBackend, installFastKernels } from './install-fast-kernels';
 import { setupNodeWebGPU } from './setup-node-webgpu';
 
+/** Options of {@link useFastBackend} and {@link registerFastBackends}. */
+export interface FastBackendOptions extends UseBackendOptions {
+  /**
+   * Where the browser fetches tfjs-backend-wasm's `.wasm` files from (passed to its
+   * `setWasmPaths`): a URL prefix, or a map from file name (`tfjs-backend-wasm-simd.wasm`, ...)
+   * to URL. A bundler does not emit them by itself; with Vite, import each file with `?url`.
+   * Not needed in Node.
+   */
+  wasmPaths?: string | Record<string, string>;
+}
+
+// Literal specifiers, so that a bundler follows them (both are peer dependencies).
 const loaders: Record<FastKernelBackend, () => Promise<unknown>> = {
   wasm: () => import('@tensorflow/tfjs-backend-wasm'),
   cpu: () => import('@tensorflow/tfjs-backend-cpu'),
 };
 
-async function loadFast(name: FastKernelBackend): Promise<void> {
-  if (findBackendFactory(name) === null) await loaders[name]();
+async function loadFast(name: FastKernelBackend, options: FastBackendOptions): Promise<void> {
+  if (findBackendFactory(name) === null) {
+    const m = (await loaders[name]()) as {
+      setWasmPaths?: (paths: string | Record<string, string>) => void;
+    };
+    if (name === 'wasm' && options.wasmPaths !== undefined) m.setWasmPaths?.(options.wasmPaths);
+  }
   installFastKernels(name);
 }
 
@@ -28,16 +46,18 @@ async function loadFast(name: FastKernelBackend): Promise<void> {
  * registerFastBackends();
  * await useBackend('auto'); // wasm + fast kernels in Node
  */
-export function registerFastBackends(): void {
+export function registerFastBackends(options: FastBackendOptions = {}): void {
   for (const name of ['wasm', 'cpu'] as const) {
-    registerBackendLoader(name, () => loadFast(name));
+    registerBackendLoader(name, () => loadFast(name, options));
     if (findBackendFactory(name) !== null) installFastKernels(name);
   }
 }
 
 /**
  * Loads the backend (default `'auto'`: the fastest available; in Node wasm, then cpu),
- * installs trainkit's training kernels on it, and makes it active.
+ * installs trainkit's training kernels on it, and makes it active. When `'auto'` has to fall
+ * back (wasm missing, or its `.wasm` files not served in a browser), it says so once, with
+ * why (`options.onFallback`, default `console.warn`).
  * `'webgpu'` in Node first runs `setupNodeWebGPU()` when `navigator.gpu` is missing.
  * Throws `ConfigError` (from core's `useBackend`) when the backend cannot initialise, or
  * (webgpu in Node) when Dawn offers no adapter.
@@ -46,10 +66,13 @@ export function registerFastBackends(): void {
  * const { name } = await useFastBackend();
  * await model.fit(xs, ys); // trains on wasm with XNNPACK-backed conv gradients
  */
-export async function useFastBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
-  registerFastBackends();
+export async function useFastBackend(
+  choice: BackendChoice = 'auto',
+  options: FastBackendOptions = {},
+): Promise<BackendInfo> {
+  registerFastBackends(options);
   if (choice === 'wasm' || choice === 'cpu')
-    await loadFast(choice as FastKernelBackend).catch(() => undefined);
+    await loadFast(choice as FastKernelBackend, options).catch(() => undefined);
   const g = globalThis as {
     navigator?: { gpu?: unknown };
     process?: { versions?: { node?: string } };
@@ -60,5 +83,5 @@ export async function useFastBackend(choice: BackendChoice = 'auto'): Promise<Ba
     g.process?.versions?.node !== undefined
   )
     await setupNodeWebGPU();
-  return useBackend(choice);
+  return useBackend(choice, options);
 }

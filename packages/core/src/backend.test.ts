@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import {
   environment,
   getAutoOrder,
@@ -43,6 +43,44 @@ describe('useBackend', () => {
     expect(info.tried[0]).toMatchObject({ name: 'webgl', ok: false });
     expect(info.tried[0]!.reason).toMatch(/browser canvas/);
     setAutoOrder('node', saved);
+  });
+
+  it("'auto' skips stock wasm, which cannot train a CNN, and says once why it fell back", async () => {
+    const notices: string[] = [];
+    const info = await useBackend('auto', { onFallback: (m) => notices.push(m) });
+    // core alone: stock tfjs-backend-wasm has no Conv2DBackpropFilter
+    expect(tf.getKernel('Conv2DBackpropFilter', 'wasm')).toBeUndefined();
+    expect(info.name).toBe('cpu');
+    expect(info.tried[0]).toMatchObject({ name: 'wasm', ok: false });
+    expect(info.tried[0]!.reason).toMatch(/cannot train a CNN \(no Conv2DBackpropFilter kernel/);
+    expect(notices).toHaveLength(1);
+    expect(notices[0]).toMatch(/using the cpu backend, slower than wasm .*useFastBackend/);
+    expect(info.fallback).toBe(notices[0]);
+    // inference only: stock wasm is fine, and nothing is said
+    const quiet: string[] = [];
+    const inference = await useBackend('auto', {
+      training: false,
+      onFallback: (m) => quiet.push(m),
+    });
+    expect(inference.name).toBe('wasm');
+    expect(inference.fallback).toBeUndefined();
+    expect(quiet).toHaveLength(0);
+    await tf.setBackend('cpu');
+  });
+
+  it('prints a fallback notice once, with console.warn by default', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const saved = getAutoOrder('node');
+    setAutoOrder('node', ['webgl', 'wasm']);
+    await useBackend('auto', { training: false });
+    await useBackend('auto', { training: false });
+    setAutoOrder('node', saved);
+    expect(warn).toHaveBeenCalledTimes(1);
+    expect(String(warn.mock.calls[0]![0])).toMatch(
+      /using the wasm backend, slower than webgl \(webgl: WebGL needs a browser canvas/,
+    );
+    warn.mockRestore();
+    await tf.setBackend('cpu');
   });
 
   it('explains why an unavailable backend cannot be used (CONFIG error)', async () => {

@@ -14,6 +14,35 @@ export interface BackendInfo {
   environment: Environment;
   /** Each backend tried, in order, with why it failed. */
   tried: { name: string; ok: boolean; reason?: string }[];
+  /**
+   * Set when `'auto'` could not use the first backend of its order: what was chosen instead
+   * and why (the same text the fallback notice prints once).
+   */
+  fallback?: string;
+}
+
+/** Options of {@link useBackend}. */
+export interface UseBackendOptions {
+  /**
+   * `'auto'` only: skip backends that cannot train a CNN (no `Conv2DBackpropFilter` kernel,
+   * as stock tfjs-backend-wasm). Default `true`; `false` for inference-only use.
+   */
+  training?: boolean;
+  /**
+   * Receives the notice when `'auto'` falls back to a later (slower) backend. Default: printed
+   * once per distinct notice with `console.warn`. Pass `() => {}` to silence it.
+   */
+  onFallback?: (message: string) => void;
+}
+
+// Kernels a backend needs to train a CNN; stock wasm has no Conv2DBackpropFilter.
+const TRAINING_KERNELS = ['Conv2DBackpropFilter', 'Conv2DBackpropInput'];
+
+const warned = new Set<string>();
+function warnOnce(message: string): void {
+  if (warned.has(message)) return;
+  warned.add(message);
+  console.warn(message);
 }
 
 /** Loads a backend's code (usually an `import()` of its package), registering it with tfjs. */
@@ -31,8 +60,9 @@ export function environment(): Environment {
   return 'browser';
 }
 
-// A variable specifier keeps bundlers from resolving optional packages at build time;
-// in the browser, import the backend package yourself or register a loader.
+// A variable specifier keeps bundlers from resolving optional packages at build time (a
+// literal `import()` of a package that is not installed fails the build); in a bundled app,
+// register a loader with a literal import (registerBackendLoader) for the backends you ship.
 const importOptional = (specifier: string): Promise<unknown> =>
   import(/* @vite-ignore */ specifier);
 
@@ -94,13 +124,21 @@ async function trySet(name: string, env: Environment): Promise<string | undefine
     try {
       await loader();
     } catch (e) {
-      return `its package could not be loaded (${(e as Error).message.split('\n')[0]})`;
+      const hint =
+        env === 'node'
+          ? `install @tensorflow/tfjs-backend-${name}`
+          : `in a bundled app, install @tensorflow/tfjs-backend-${name} and call registerBackendLoader('${name}', () => import('@tensorflow/tfjs-backend-${name}'))`;
+      return `its package could not be loaded (${(e as Error).message.split('\n')[0]}): ${hint}`;
     }
     if (tf.findBackendFactory(name) === null) return `loading it registered no backend "${name}"`;
   }
   try {
     const ok = await tf.setBackend(name);
-    if (!ok) return 'tfjs could not initialise it';
+    if (!ok) {
+      return name === 'wasm' && env !== 'node'
+        ? "tfjs could not initialise it (are the .wasm files of @tensorflow/tfjs-backend-wasm served? see setWasmPaths, or @trainkit/backend's wasmPaths option)"
+        : 'tfjs could not initialise it';
+    }
     await tf.ready();
     return tf.getBackend() === name ? undefined : `tfjs fell back to "${tf.getBackend()}"`;
   } catch (e) {
@@ -108,17 +146,28 @@ async function trySet(name: string, env: Environment): Promise<string | undefine
   }
 }
 
+function missingTrainingKernel(name: string): string | undefined {
+  return TRAINING_KERNELS.find((k) => tf.getKernel(k, name) === undefined);
+}
+
 /**
  * Selects a backend and reports which one is active. `'auto'` tries, in order, the best
  * backends for this environment (browser: webgpu, webgl, wasm, cpu; Node: wasm, cpu) and
- * keeps the first that initialises. A named backend that cannot be used throws a
- * `TrainkitError` (code `CONFIG`) saying why.
+ * keeps the first that initialises and can train (see {@link UseBackendOptions.training});
+ * when that is not the first of the order it says so once (`console.warn`), with why. A
+ * named backend that cannot be used throws a `TrainkitError` (code `CONFIG`) saying why.
+ *
+ * Stock tfjs-backend-wasm cannot train CNNs, so in Node core alone lands on the slow cpu
+ * backend: `useFastBackend()` from `@trainkit/backend` gives wasm with trainkit's kernels.
  *
  * @example
  * const { name } = await useBackend('auto');
  * console.log(`training on ${name}`);
  */
-export async function useBackend(choice: BackendChoice = 'auto'): Promise<BackendInfo> {
+export async function useBackend(
+  choice: BackendChoice = 'auto',
+  options: UseBackendOptions = {},
+): Promise<BackendInfo> {
   if (typeof choice !== 'string' || choice.length === 0) {
     throw new ConfigError('backend must be a name', {
       argument: 'backend',
@@ -129,10 +178,26 @@ export async function useBackend(choice: BackendChoice = 'auto'): Promise<Backen
   const env = environment();
   const order = choice === 'auto' ? autoOrder[env] : [choice];
   const tried: BackendInfo['tried'] = [];
+  const training = choice === 'auto' && options.training !== false;
   for (const name of order) {
-    const reason = await trySet(name, env);
+    let reason = await trySet(name, env);
+    const missing = reason === undefined && training ? missingTrainingKernel(name) : undefined;
+    if (missing !== undefined) {
+      reason = `it cannot train a CNN (no ${missing} kernel${name === 'wasm' ? "; @trainkit/backend's useFastBackend() adds it" : ''})`;
+    }
     tried.push(reason === undefined ? { name, ok: true } : { name, ok: false, reason });
-    if (reason === undefined) return { name, environment: env, tried };
+    if (reason === undefined) {
+      const info: BackendInfo = { name, environment: env, tried };
+      if (tried.length > 1) {
+        const why = tried
+          .filter((t) => !t.ok)
+          .map((t) => `${t.name}: ${t.reason}`)
+          .join('; ');
+        info.fallback = `trainkit: using the ${name} backend, slower than ${order[0]} (${why})`;
+        (options.onFallback ?? warnOnce)(info.fallback);
+      }
+      return info;
+    }
   }
   const why = tried.map((t) => `${t.name}: ${t.reason}`).join('; ');
   throw new TrainkitError('CONFIG', `backend "${choice}" is not available in ${env} (${why})`, {

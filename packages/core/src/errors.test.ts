@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import {
   ConfigError,
   DTypeError,
@@ -48,6 +48,36 @@ describe('TrainkitError family', () => {
   it('keeps the cause', () => {
     const cause = new Error('disk');
     expect(new IOError('read failed', { cause }).cause).toBe(cause);
+  });
+});
+
+describe('error identity across copies of @trainkit/core', () => {
+  it('recognises an error thrown by a second copy of the module (brand, not class identity)', async () => {
+    vi.resetModules();
+    // A query string makes the module loader evaluate the file a second time.
+    const copy: typeof import('./errors') = await import(
+      /* @vite-ignore */ `./errors?copy=${Date.now()}`
+    );
+    expect(copy.ShapeError).not.toBe(ShapeError); // really two classes
+    const foreign = new copy.ShapeError('bad', { argument: 'x' });
+    expect(isTrainkitError(foreign)).toBe(true);
+    expect(isTrainkitError(foreign, 'SHAPE')).toBe(true);
+    expect(isTrainkitError(foreign, 'RANGE')).toBe(false);
+    expect(foreign instanceof TrainkitError).toBe(true);
+    expect(foreign instanceof ShapeError).toBe(true);
+    expect(foreign instanceof ValueRangeError).toBe(false);
+    const ours = new ValueRangeError('out of range');
+    expect(ours instanceof copy.TrainkitError).toBe(true);
+    expect(ours instanceof copy.ValueRangeError).toBe(true);
+    expect(ours instanceof copy.ShapeError).toBe(false);
+  });
+
+  it('does not take a plain Error, or an object with a code, for a TrainkitError', () => {
+    const plain = Object.assign(new Error('x'), { code: 'SHAPE' });
+    expect(isTrainkitError(plain)).toBe(false);
+    expect(plain instanceof TrainkitError).toBe(false);
+    expect(isTrainkitError(null)).toBe(false);
+    expect(isTrainkitError('SHAPE')).toBe(false);
   });
 });
 

@@ -14,16 +14,34 @@ export interface ErrorDetails {
   cause?: unknown;
 }
 
+// A process-wide marker (`Symbol.for`), so that an error thrown by one copy of
+// @trainkit/core (a CommonJS entry, a second installed version) is recognised by another;
+// `instanceof` alone compares class identities, which differ between copies.
+const BRAND = Symbol.for('trainkit.error');
+
+/** The code a TrainkitError class stands for (`undefined` for the base class). */
+const classCodes = new WeakMap<object, ErrorCode>();
+
 /**
  * Base class of every error trainkit throws on purpose. `code` is stable across versions;
- * the message names the argument, what was expected and what came.
+ * the message names the argument, what was expected and what came. `instanceof` works across
+ * duplicate copies of this package (it checks a `Symbol.for` brand and the code), and so does
+ * {@link isTrainkitError}.
  *
  * @example
  * try { toTensor([[1, 2], [3]], { name: 'x' }) } catch (e) {
- *   if (e instanceof TrainkitError && e.code === 'SHAPE') ...
+ *   if (isTrainkitError(e, 'SHAPE')) console.error(e.message);
  * }
  */
 export class TrainkitError extends Error {
+  /** `e instanceof ShapeError` is true for any copy's error with the brand and code `SHAPE`. */
+  static override [Symbol.hasInstance](value: unknown): boolean {
+    if (!isBranded(value)) return false;
+    // biome-ignore lint/complexity/noThisInStatic: `this` is the class right of `instanceof` (a subclass too)
+    const code = classCodes.get(this);
+    return code === undefined ? true : value.code === code;
+  }
+
   readonly code: ErrorCode;
   readonly argument: string | undefined;
   readonly expected: string | undefined;
@@ -42,6 +60,7 @@ export class TrainkitError extends Error {
       details.cause === undefined ? undefined : { cause: details.cause },
     );
     this.name = new.target.name;
+    Object.defineProperty(this, BRAND, { value: true });
     this.code = code;
     this.argument = details.argument;
     this.expected = details.expected;
@@ -92,9 +111,24 @@ export class IOError extends TrainkitError {
   }
 }
 
-/** `true` when `e` is a TrainkitError, optionally with the given code. */
+classCodes.set(ShapeError, 'SHAPE');
+classCodes.set(DTypeError, 'DTYPE');
+classCodes.set(ValueRangeError, 'RANGE');
+classCodes.set(NaNError, 'NAN');
+classCodes.set(ConfigError, 'CONFIG');
+classCodes.set(StateError, 'STATE');
+classCodes.set(IOError, 'IO');
+
+function isBranded(e: unknown): e is TrainkitError {
+  return typeof e === 'object' && e !== null && (e as Record<symbol, unknown>)[BRAND] === true;
+}
+
+/**
+ * `true` when `e` is a TrainkitError, optionally with the given code. Recognises errors from
+ * any copy of @trainkit/core (the brand is `Symbol.for('trainkit.error')`).
+ */
 export function isTrainkitError(e: unknown, code?: ErrorCode): e is TrainkitError {
-  return e instanceof TrainkitError && (code === undefined || e.code === code);
+  return isBranded(e) && (code === undefined || e.code === code);
 }
 
 /** A short human rendering of any value for error messages (never the whole of a big array). */

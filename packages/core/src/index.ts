@@ -8,6 +8,7 @@ export {
   getAutoOrder,
   registerBackendLoader,
   setAutoOrder,
+  type UseBackendOptions,
   useBackend,
 } from './backend';
 export {

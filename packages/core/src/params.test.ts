@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { expectNoLeaks } from '../test/index';
 import { isTrainkitError } from './errors';
 import { modelParams, selectParams } from './params';
 

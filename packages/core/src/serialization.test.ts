@@ -1,5 +1,5 @@
+import { errorCode as codeOf } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { errorCode as codeOf } from '../test/index';
 import {
   fromJSON,
   isRegistered,

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
+import { errorCode as codeOf, expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
-import { errorCode as codeOf, expectNoLeaks } from '../test/index';
 import { toTensor } from './to-tensor';
 
 describe('toTensor', () => {

@@ -3,7 +3,7 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { expectNoLeaks, sharedDir } from '@trainkit/core/test';
+import { expectNoLeaks, sharedDir } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import reference from '../fixtures/reference.json';
 import { closedPort, serveDir } from '../test/local-server';

@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { expectNoLeaks, sharedDir } from '@trainkit/core/test';
+import { expectNoLeaks, sharedDir } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import reference from '../fixtures/reference.json';
 import { sum } from '../test/sum';

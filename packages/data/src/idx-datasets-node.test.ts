@@ -2,7 +2,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
-import { expectNoLeaks, sharedDir } from '@trainkit/core/test';
+import { expectNoLeaks, sharedDir } from '@trainkit/test-utils';
 import { afterEach, describe, expect, it } from 'vitest';
 import reference from '../fixtures/reference.json';
 import { closedPort, serveDir } from '../test/local-server';

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, it } from 'vitest';
 import { parseCifar10 } from './cifar10';
 import { parseCsv } from './csv';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { oneHot } from './one-hot';
 

@@ -1,5 +1,5 @@
 import { fromJSON, isTrainkitError, Rng } from '@trainkit/core';
-import { errorCode } from '@trainkit/core/test';
+import { errorCode } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { cmaEsSampler } from './cma-es-sampler';
 import { contains, float, int } from './distributions';

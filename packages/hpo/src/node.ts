@@ -1,5 +1,6 @@
 export { JournalFileStorage, workerAlive } from './journal-storage';
 export {
+  type PostgresConnectionConfig,
   PostgresStorage,
   type PostgresStorageOptions,
   type PostgresStorageSpec,

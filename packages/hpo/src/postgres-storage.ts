@@ -21,10 +21,26 @@ export interface PostgresStorageOptions {
   maxConnections?: number;
 }
 
+/**
+ * Connection settings as node-postgres takes them (`pg`'s `PoolConfig`): a subset is named here
+ * so that these declarations do not need `pg` installed; any other `PoolConfig` field passes
+ * through.
+ */
+export interface PostgresConnectionConfig {
+  connectionString?: string;
+  host?: string;
+  port?: number;
+  user?: string;
+  password?: string;
+  database?: string;
+  ssl?: boolean | Record<string, unknown>;
+  [option: string]: unknown;
+}
+
 /** What a worker process needs to open the same storage (connection settings, no live objects). */
 export interface PostgresStorageSpec {
   kind: 'postgres';
-  connection: string | PoolConfig;
+  connection: string | PostgresConnectionConfig;
   options: PostgresStorageOptions;
 }
 
@@ -58,7 +74,7 @@ export class PostgresStorage implements Storage {
   private pool: Promise<Pool> | undefined;
 
   constructor(
-    readonly connection: string | PoolConfig,
+    readonly connection: string | PostgresConnectionConfig,
     readonly options: PostgresStorageOptions = {},
   ) {
     const prefix = options.tablePrefix ?? 'trainkit_hpo_';
@@ -114,7 +130,7 @@ export class PostgresStorage implements Storage {
       const base: PoolConfig =
         typeof this.connection === 'string'
           ? { connectionString: this.connection }
-          : { ...this.connection };
+          : ({ ...this.connection } as PoolConfig);
       // allowExitOnIdle: a worker process ends when its work is done, without close().
       const pool = new pg.Pool({
         max: this.options.maxConnections ?? 4,

@@ -1,4 +1,4 @@
-import { errorCode as codeOf } from '@trainkit/core/test';
+import { errorCode as codeOf } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { categorical, contains, float, fromInternal, int, toInternal } from './distributions';
 import { gridSampler } from './grid-sampler';

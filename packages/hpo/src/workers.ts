@@ -36,7 +36,7 @@ export interface RunWorkersOptions {
   /** Node flags of the workers (e.g. `['--import', 'tsx']` for a TypeScript objective module). */
   execArgv?: string[];
   /** Environment of the workers. Default: this process's. */
-  env?: NodeJS.ProcessEnv;
+  env?: Record<string, string | undefined>;
 }
 
 /** What each worker did. */

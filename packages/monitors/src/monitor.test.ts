@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { modelParams, Rng, type TrainingListener } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
 import { digits } from '@trainkit/data/node';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { activationProbe } from './activation-probe';
 import { diagnose } from './diagnose';

@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { chromiumArgs, chromiumPath } from '@trainkit/core/test';
+import { chromiumArgs, chromiumPath } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { writeHtmlReport } from './node';
 import { type MonitorRecord, RunLog } from './records';

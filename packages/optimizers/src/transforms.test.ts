@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { type GradientTransformation, isTrainkitError, type TensorMap } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { adagrad } from './adagrad';
 import { adam } from './adam';

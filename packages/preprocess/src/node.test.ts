@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, fixture } from '../test/helpers';
 import { backendRows, rowsEngine, setRowsEngine } from './centered-rows';

@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fromJSON, isTrainkitError } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { maxNorm } from './max-norm';
 import { minMaxNorm } from './min-max-norm';

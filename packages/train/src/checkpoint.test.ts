@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, ShapeError } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { type Checkpoint, restoreWeights } from './checkpoint';
 

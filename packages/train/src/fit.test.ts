@@ -7,8 +7,8 @@ import {
   type Penalty,
   ShapeError,
 } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
 import { sgd } from '@trainkit/optimizers';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../test/blobs';
 import { testSgd } from '../test/tiny-optimizers';

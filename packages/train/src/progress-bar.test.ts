@@ -1,6 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ValueRangeError } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../test/blobs';
 import { testSgd } from '../test/tiny-optimizers';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Params, ValueRangeError } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../test/blobs';
 import { fitKeepingCheckpoint } from '../test/fit-keeping-checkpoint';

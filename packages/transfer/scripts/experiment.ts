@@ -22,7 +22,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { useFastBackend } from '@trainkit/backend';
-import { sharedDir } from '@trainkit/core/test';
+import { sharedDir } from '@trainkit/test-utils';
 import { accuracy, evaluate, softmaxCrossEntropy } from '@trainkit/train';
 import {
   earlierLayer,

@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, IOError } from '@trainkit/core';
-import { expectNoLeaks, sharedDir } from '@trainkit/core/test';
+import { expectNoLeaks, sharedDir } from '@trainkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { loadModel, stripInnerInputShapes } from './load-model';
 import { fileHandler, loadModelFromPath, saveModelToPath } from './node';

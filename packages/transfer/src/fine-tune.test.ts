@@ -1,8 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, ValueRangeError } from '@trainkit/core';
-import { expectNoLeaks } from '@trainkit/core/test';
 import { sgd } from '@trainkit/optimizers';
+import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { fineTune } from './fine-tune';
 

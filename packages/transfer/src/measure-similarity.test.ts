@@ -2,7 +2,7 @@ import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError } from '@trainkit/core';
-import { errorCode, expectNoLeaks } from '@trainkit/core/test';
+import { errorCode, expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { measureSimilarity, ridgeProbe } from './measure-similarity';
 import { recommendStrategy } from './recommend-strategy';

@@ -24,11 +24,10 @@ import {
   type Checkpoint,
   evaluate,
   fit,
-  restoreCheckpoint,
-  saveCheckpoint,
   softmaxCrossEntropy,
   type TrainData,
 } from '@trainkit/train';
+import { restoreCheckpoint, saveCheckpoint } from '@trainkit/train/node';
 import { loadModelFromPath, saveModelToPath } from '@trainkit/transfer/node';
 import type { Parsed } from '../args';
 import { loadDataset } from '../datasets';

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { expectNoLeaks, tensorDelta } from '@trainkit/core/test';
+import { expectNoLeaks, tensorDelta } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { adaptImages } from './transfer';
 

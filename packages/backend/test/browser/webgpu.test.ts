@@ -1,6 +1,6 @@
 // Trains a tiny CNN on WebGPU (SwiftShader) and on cpu in headless Chromium; losses must agree.
 import { fileURLToPath } from 'node:url';
-import { chromiumPath, runInChromium } from '@trainkit/core/test';
+import { chromiumPath, runInChromium } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 
 const CHROMIUM = chromiumPath() ?? '/usr/bin/chromium';

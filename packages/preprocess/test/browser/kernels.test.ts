@@ -1,6 +1,6 @@
 // PCA on the kernels in headless Chromium, against the tfjs engine on the same page.
 import { fileURLToPath } from 'node:url';
-import { chromiumPath, runInChromium } from '@trainkit/core/test';
+import { chromiumPath, runInChromium } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { expectClose } from '../helpers';
 

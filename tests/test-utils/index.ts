@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { isTrainkitError } from '../src/errors';
 
 /**
  * Runs `fn` and throws if the number of live tensors changed (a leak, or a double dispose).
@@ -40,7 +39,9 @@ export function errorCode(fn: () => unknown): string | undefined {
   try {
     fn();
   } catch (e) {
-    return isTrainkitError(e) ? e.code : `untyped: ${e}`;
+    // core's brand, read directly so that this private package does not depend on core
+    const branded = typeof e === 'object' && e !== null && Symbol.for('trainkit.error') in e;
+    return branded ? (e as { code: string }).code : `untyped: ${e}`;
   }
   return undefined;
 }

@@ -1,0 +1,4 @@
+import { defineConfig } from 'vitest/config';
+import { sourceConditions } from '../../vitest.shared';
+
+export default defineConfig(sourceConditions({ test: { setupFiles: ['./setup.ts'] } }));
