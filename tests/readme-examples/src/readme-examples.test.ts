@@ -1,0 +1,114 @@
+// Every package README's first ```ts block is a complete program: this test copies it into a
+// scratch folder of this package (whose devDependencies are every @trainkit package and the
+// tfjs packages, like a user's project) and runs it in its own Node process, as a user would
+// with tsx. The `@trainkit/source` condition points the imports at the TypeScript sources, so no
+// build is needed.
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { describe, expect, it } from 'vitest';
+import { firstTypeScriptBlock } from './first-ts-block';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const packageDir = resolve(here, '..');
+const root = resolve(packageDir, '../..');
+const scratch = join(packageDir, '.examples');
+
+/** What each example must print (on stdout), beyond exiting 0: the README promises it. */
+const prints: Record<string, RegExp> = {
+  architectures: /61,706/,
+  backend: /training on (wasm|cpu)/,
+  batchnorm: /same outputs/,
+  core: /learningRate: out of range/,
+  data: /batches of \[64,28,28,1\]/,
+  hpo: /best/,
+  init: /dense/,
+  monitors: /report/,
+  optimizers: /kernel/,
+  preprocess: /components/,
+  regularizers: /penalty/,
+  train: /test accuracy/,
+  transfer: /accuracy/,
+};
+
+interface Readme {
+  /** `core`, `cli`... */
+  name: string;
+  file: string;
+  /** A package README must have an example; an app's may not. */
+  required: boolean;
+}
+
+const readmes: Readme[] = [
+  ...readdirSync(join(root, 'packages'))
+    .filter((name) => existsSync(join(root, 'packages', name, 'README.md')))
+    .sort()
+    .map((name) => ({ name, file: join(root, 'packages', name, 'README.md'), required: true })),
+  { name: 'cli', file: join(root, 'apps/cli/README.md'), required: false },
+];
+
+interface Run {
+  code: number | null;
+  signal: NodeJS.Signals | null;
+  stdout: string;
+  stderr: string;
+}
+
+function runExample(file: string, cwd: string, timeoutMs: number): Promise<Run> {
+  return new Promise((done, fail) => {
+    const child = spawn(
+      process.execPath,
+      ['--conditions=@trainkit/source', '--import', 'tsx', file],
+      { cwd, env: { ...process.env, NODE_OPTIONS: '' }, stdio: ['ignore', 'pipe', 'pipe'] },
+    );
+    let stdout = '';
+    let stderr = '';
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+    });
+    child.stderr.on('data', (b: Buffer) => {
+      stderr += b.toString();
+    });
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.on('error', fail);
+    child.on('close', (code, signal) => {
+      clearTimeout(timer);
+      done({ code, signal, stdout, stderr });
+    });
+  });
+}
+
+describe('README examples', () => {
+  it('finds every package README', () => {
+    expect(readmes.filter((r) => r.required).map((r) => r.name)).toEqual(
+      Object.keys(prints).sort(),
+    );
+  });
+
+  for (const readme of readmes) {
+    const shown = relative(root, readme.file);
+    const code = firstTypeScriptBlock(readFileSync(readme.file, 'utf8'));
+    if (code === undefined && !readme.required) continue;
+
+    it(`${shown}: the first example runs on its own`, async () => {
+      expect(code, `${shown} has no \`\`\`ts example`).toBeDefined();
+      const dir = join(scratch, readme.name);
+      rmSync(dir, { recursive: true, force: true });
+      mkdirSync(dir, { recursive: true });
+      const file = join(dir, `${readme.name}-readme.ts`);
+      writeFileSync(file, code!);
+
+      const run = await runExample(file, dir, 90_000);
+      if (run.code !== 0)
+        throw new Error(
+          `${shown}: the example exited with ${run.code ?? run.signal} (the program: ${relative(root, file)})\n` +
+            `--- stderr\n${run.stderr.trim()}\n--- stdout\n${run.stdout.trim()}`,
+        );
+      expect(run.stdout, `${shown}: what the example printed`).toMatch(
+        prints[readme.name] ?? /\S/,
+      );
+      rmSync(dir, { recursive: true, force: true });
+    }, 120_000);
+  }
+});
