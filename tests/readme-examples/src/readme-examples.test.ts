@@ -4,16 +4,10 @@
 // with tsx. The `@trainkit/source` condition points the imports at the TypeScript sources, so no
 // build is needed.
 import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { dirname, join, relative, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { rmSync } from 'node:fs';
+import { dirname, relative } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { firstTypeScriptBlock } from './first-ts-block';
-
-const here = dirname(fileURLToPath(import.meta.url));
-const packageDir = resolve(here, '..');
-const root = resolve(packageDir, '../..');
-const scratch = join(packageDir, '.examples');
+import { readmes, repoRoot as root, writeExample } from './readme-files';
 
 /**
  * What each example must print on stdout, beyond exiting 0: the result its README promises. An
@@ -36,22 +30,6 @@ const prints: Record<string, RegExp> = {
   train: /test accuracy 0\.9\d\d|test accuracy 1\.000/,
   transfer: /linear head on the codes: test accuracy 0\.\d+[\s\S]*fine-tuned: test accuracy/,
 };
-
-interface Readme {
-  /** `core`, `cli`... */
-  name: string;
-  file: string;
-  /** A package README must have an example; an app's may not. */
-  required: boolean;
-}
-
-const readmes: Readme[] = [
-  ...readdirSync(join(root, 'packages'))
-    .filter((name) => existsSync(join(root, 'packages', name, 'README.md')))
-    .sort()
-    .map((name) => ({ name, file: join(root, 'packages', name, 'README.md'), required: true })),
-  { name: 'cli', file: join(root, 'apps/cli/README.md'), required: false },
-];
 
 interface Run {
   code: number | null;
@@ -97,24 +75,19 @@ function runExample(file: string, cwd: string, timeoutMs: number): Promise<Run> 
 }
 
 describe('README examples', () => {
+  const all = readmes();
   it('finds every package README', () => {
-    expect(readmes.filter((r) => r.required).map((r) => r.name)).toEqual(
-      Object.keys(prints).sort(),
-    );
+    expect(all.filter((r) => r.required).map((r) => r.name)).toEqual(Object.keys(prints).sort());
   });
 
-  for (const readme of readmes) {
+  for (const readme of all) {
     const shown = relative(root, readme.file);
-    const code = firstTypeScriptBlock(readFileSync(readme.file, 'utf8'));
-    if (code === undefined && !readme.required) continue;
+    if (readme.code === undefined && !readme.required) continue;
 
     it(`${shown}: the first example runs on its own`, async () => {
-      expect(code, `${shown} has no \`\`\`ts example`).toBeDefined();
-      const dir = join(scratch, readme.name);
-      rmSync(dir, { recursive: true, force: true });
-      mkdirSync(dir, { recursive: true });
-      const file = join(dir, `${readme.name}-readme.ts`);
-      writeFileSync(file, code!);
+      expect(readme.code, `${shown} has no \`\`\`ts example`).toBeDefined();
+      const file = writeExample(readme);
+      const dir = dirname(file);
 
       const run = await runExample(file, dir, 90_000);
       if (run.code !== 0)
