@@ -1,8 +1,7 @@
 // Builds every architecture of @trainkit/architectures at its reference size with its default
 // (random) initializer and prints trainable / non-trainable counts beside torchvision's, plus
 // VGG-16's FLOPs and a fully-convolutional LeNet sliding over a bigger image.
-// Run: cd examples && npx tsx --conditions=@trainkit/source architectures-counts.ts [--zeros]
-import '@tensorflow/tfjs-backend-cpu';
+// Run (repo root): npx tsx --conditions=@trainkit/source examples/architectures-counts.ts [--zeros]
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
@@ -18,8 +17,11 @@ import {
   toFullyConvolutional,
   vgg,
 } from '@trainkit/architectures';
+import { useFastBackend } from '@trainkit/backend';
 
-await tf.setBackend('cpu');
+// cpu (with trainkit's kernels): allocating the big nets' weights is quicker there than in
+// wasm's growing memory, and nothing here trains.
+await useFastBackend('cpu');
 const init = process.argv.includes('--zeros') ? { kernelInitializer: 'zeros' as const } : {};
 const ref = JSON.parse(
   readFileSync(

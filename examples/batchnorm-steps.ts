@@ -6,16 +6,15 @@
  *
  *   npx tsx --conditions=@trainkit/source examples/batchnorm-steps.ts [out.png]   (repo root)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { deflateSync, gunzipSync } from 'node:zlib';
-import '@tensorflow/tfjs-backend-cpu';
+import { writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { useFastBackend } from '@trainkit/backend';
 import { batchNormalization } from '@trainkit/batchnorm';
 import { Rng } from '@trainkit/core';
+import { digits } from '@trainkit/data/node';
 import { encodePng } from '@trainkit/monitors';
-import { sharedDir } from '@trainkit/test-utils';
 
 const STEPS = 600;
 const EVERY = 10;
@@ -23,25 +22,20 @@ const BATCH = 64;
 const TARGET = 0.9;
 const LR = 0.5;
 
-function loadDigits() {
-  const dir = sharedDir('data/digits');
-  if (!dir) throw new Error('../shared/data/digits is absent');
-  const lines = gunzipSync(readFileSync(join(dir, 'digits.csv.gz')))
-    .toString('utf8')
-    .trim()
-    .split('\n');
-  const order = new Rng(1).permutation(lines.length);
-  const x = new Float32Array(lines.length * 64);
-  const y = new Int32Array(lines.length);
+async function loadDigits() {
+  const ds = await digits(); // the UCI digits shipped inside @trainkit/data, values 0..16
+  const n = ds.size;
+  const order = new Rng(1).permutation(n);
+  const x = new Float32Array(n * 64);
+  const y = new Int32Array(n);
   order.forEach((src, i) => {
-    const v = lines[src]!.split(',').map(Number);
-    for (let j = 0; j < 64; j++) x[i * 64 + j] = v[j]! / 16;
-    y[i] = v[64]!;
+    for (let j = 0; j < 64; j++) x[i * 64 + j] = ds.x[src * 64 + j]! / 16;
+    y[i] = ds.y[src]!;
   });
   return {
-    x: tf.tensor2d(x, [lines.length, 64]),
+    x: tf.tensor2d(x, [n, 64]),
     y: tf.oneHot(tf.tensor1d(y, 'int32'), 10),
-    n: lines.length,
+    n,
   };
 }
 
@@ -65,7 +59,7 @@ function mlp(withBN: boolean): tfl.Sequential {
   return model;
 }
 
-async function train(withBN: boolean, data: ReturnType<typeof loadDigits>) {
+async function train(withBN: boolean, data: Awaited<ReturnType<typeof loadDigits>>) {
   const nTrain = 1500;
   const [xTr, xVa] = tf.split(data.x, [nTrain, data.n - nTrain]);
   const [yTr, yVa] = tf.split(data.y, [nTrain, data.n - nTrain]);
@@ -138,8 +132,8 @@ function chart(curves: number[][]): { width: number; height: number; data: Uint8
   return { width, height, data };
 }
 
-await tf.setBackend('cpu');
-const data = loadDigits();
+await useFastBackend(); // Node: wasm + trainkit's training kernels
+const data = await loadDigits();
 const plain = await train(false, data);
 const bn = await train(true, data);
 const reach = (c: number[]) => {

@@ -11,9 +11,9 @@
  */
 import { writeFileSync } from 'node:fs';
 import { deflateSync } from 'node:zlib';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { useFastBackend } from '@trainkit/backend';
 import { Rng } from '@trainkit/core';
 import {
   activationStats,
@@ -100,7 +100,7 @@ function draw(rows: LayerActivationStats[][]): { width: number; height: number; 
 }
 
 const out = process.argv[2] ?? 'init-activations.png';
-await tf.setBackend('cpu');
+await useFastBackend(); // Node: wasm + trainkit's training kernels
 const x = tf.tensor2d(new Rng(0).normalArray(BATCH * WIDTH), [BATCH, WIDTH]);
 const rows: LayerActivationStats[][] = [];
 const lines = [

@@ -6,32 +6,21 @@
  *
  *   npx tsx --conditions=@trainkit/source examples/preprocess-digits.ts [out.png]   (repo root)
  */
-import { readFileSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
-import { deflateSync, gunzipSync } from 'node:zlib';
-import '@tensorflow/tfjs-backend-cpu';
+import { writeFileSync } from 'node:fs';
+import { deflateSync } from 'node:zlib';
 import * as tf from '@tensorflow/tfjs-core';
+import { useFastBackend } from '@trainkit/backend';
+import { digits } from '@trainkit/data/node';
 import { encodePng } from '@trainkit/monitors';
 import { PCA, Whiten } from '@trainkit/preprocess';
-import { sharedDir } from '@trainkit/test-utils';
 
 const CELL = 8;
 const ZOOM = 4;
 const GAP = 2;
 
-function loadDigits(): { x: Float32Array; n: number } {
-  const dir = sharedDir('data/digits');
-  if (!dir) throw new Error('../shared/data/digits is absent');
-  const lines = gunzipSync(readFileSync(join(dir, 'digits.csv.gz')))
-    .toString('utf8')
-    .trim()
-    .split('\n');
-  const x = new Float32Array(lines.length * 64);
-  lines.forEach((line, i) => {
-    const v = line.split(',').map(Number);
-    for (let j = 0; j < 64; j++) x[i * 64 + j] = v[j]! / 16;
-  });
-  return { x, n: lines.length };
+async function loadDigits(): Promise<{ x: Float32Array; n: number }> {
+  const ds = await digits(); // the UCI digits shipped inside @trainkit/data, values 0..16
+  return { x: Float32Array.from(ds.x, (v) => v / 16), n: ds.size };
 }
 
 /** Draws rows of 8x8 cells, each scaled to its own [min, max], into an RGBA image. */
@@ -58,8 +47,8 @@ function grid(rows: Float32Array[][]): { width: number; height: number; data: Ui
 }
 
 export async function main(out = 'preprocess-digits.png'): Promise<void> {
-  await tf.setBackend('cpu');
-  const { x, n } = loadDigits();
+  await useFastBackend(); // Node: wasm + trainkit's kernels
+  const { x, n } = await loadDigits();
   const all = tf.tensor2d(x, [n, 64]);
   const pca = new PCA({ nComponents: 10 }).fit(all);
   const zca = new Whiten({ method: 'zca', epsilon: 0.1 }).fit(all);

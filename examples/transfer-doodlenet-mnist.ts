@@ -10,20 +10,21 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { useFastBackend } from '@trainkit/backend';
 import { adam } from '@trainkit/optimizers';
-import { sharedDir } from '@trainkit/test-utils';
 import { accuracy, evaluate, fit, softmaxCrossEntropy } from '@trainkit/train';
 import { extractFeatures, fineTune, recommendStrategy } from '@trainkit/transfer';
 import { loadModelFromPath } from '@trainkit/transfer/node';
+import { sharedDir } from './shared-dir';
 
 const PER_CLASS = 100;
 const TEST = 2000;
 const modelDir = process.argv[2] ?? sharedDir('models/doodlenet');
 const dataDir = process.argv[3] ?? sharedDir('data/mnist-test');
 if (!modelDir || !dataDir) throw new Error('pass the DoodleNet and MNIST-test directories');
+await useFastBackend(); // Node: wasm + trainkit's training kernels
 
 const images = gunzipSync(readFileSync(join(dataDir, 't10k-images-idx3-ubyte.gz'))).subarray(16);
 const labels = gunzipSync(readFileSync(join(dataDir, 't10k-labels-idx1-ubyte.gz'))).subarray(8);
@@ -95,7 +96,7 @@ async function scratch(): Promise<number> {
   const net = await loadModelFromPath(modelDir!);
   // same architecture, fresh weights: clone the topology
   const fresh = await tfl.models.modelFromJSON({
-    modelTopology: net.toJSON(null, false) as object,
+    modelTopology: net.toJSON(null, false) as Exclude<ReturnType<typeof net.toJSON>, string>,
   });
   const { model } = await fineTune(fresh, train, {
     numClasses: 10,
