@@ -5,6 +5,16 @@ export { restoreCheckpoint, saveCheckpoint } from './checkpoint-node';
 export { type EvaluateOptions, evaluateFunction } from './evaluate';
 export { evaluate, fit, type TrainableModel } from './fit';
 export { type FitOptions, type FitResult, fitFunction } from './fit-function';
+export {
+  type FunctionGradientCheckOptions,
+  type GradientCheckEntry,
+  type GradientCheckOptions,
+  type GradientCheckReport,
+  type GradientVerdict,
+  gradientCheck,
+  type ModelGradientCheckOptions,
+  type WeightGradientCheck,
+} from './gradient-check';
 export { toLayersCallback } from './layers-callback';
 export { type BinaryCrossEntropyOptions, binaryCrossEntropy } from './losses/binary-cross-entropy';
 export type { Loss } from './losses/loss';
