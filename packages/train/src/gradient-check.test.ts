@@ -43,7 +43,7 @@ class Cubic extends tfl.layers.Layer {
 }
 
 function net(bug: boolean, dropout = false) {
-  return tfl.sequential({
+  const model = tfl.sequential({
     layers: [
       tfl.layers.dense({ inputShape: [4], units: 3, activation: 'tanh', name: 'd1' }),
       new Cubic(bug),
@@ -51,6 +51,11 @@ function net(bug: boolean, dropout = false) {
       tfl.layers.dense({ units: 2, name: 'd2' }),
     ],
   });
+  // Seeded weights: the same check on every run.
+  const w = model.getWeights().map((t, i) => tf.randomNormal(t.shape, 0, 0.7, 'float32', 10 + i));
+  model.setWeights(w);
+  tf.dispose(w);
+  return model;
 }
 
 const data = () => ({
@@ -71,7 +76,7 @@ describe('gradientCheck of a model (custom layer)', () => {
     // The weights are back to their exact values.
     expect(good.getWeights().map((w) => Array.from(w.dataSync()))).toEqual(before);
 
-    expect(['good', 'ok']).toContain(ok.verdict);
+    expect(ok.verdict).toBe('ok'); // correct up to float32 noise
     expect(ok.maxRelativeError).toBeLessThan(1e-4);
     expect(ok.weights.map((w) => w.name)).toEqual([
       'd1/kernel',
