@@ -3,7 +3,8 @@
  * inputs) with four inits. Writes init-activations.png — one row per setting, one histogram per
  * layer (left to right) — and prints the per-layer mean/std table (also written as .md):
  *   1. tanh + small random N(0, 0.01^2): activations collapse to 0 by layer 10
- *   2. tanh + Xavier (glorotNormal): healthy all the way
+ *   2. tanh + Xavier (glorotNormal; with 500 -> 500 layers fanIn = fanOut, so it equals the
+ *      lecture's Var = 1 / fanIn, which is lecunNormal in general): healthy all the way
  *   3. ReLU + Xavier: the variance halves every layer
  *   4. ReLU + He (heNormal): the variance stays put
  *

@@ -3,9 +3,11 @@ import {
   type BaseOptions,
   call,
   checkOptions,
+  inlineActivation,
   poolFeatures,
   resolveBase,
   resolveRate,
+  separateActivation,
 } from './common';
 
 /** Options of {@link alexnet}. */
@@ -31,27 +33,35 @@ export function alexnet(options: AlexNetOptions = {}): tfl.LayersModel {
   checkOptions(options);
   const o = resolveBase('alexnet', options, { inputShape: [224, 224, 3], minSize: 63 });
   const rate = resolveRate('dropout', options.dropout, 0.5);
-  const conv = (name: string, filters: number, kernelSize: number, strides = 1) =>
-    tfl.layers.conv2d({
+  const conv = (
+    x: tfl.SymbolicTensor,
+    name: string,
+    filters: number,
+    kernelSize: number,
+    strides = 1,
+  ) => {
+    const layer = tfl.layers.conv2d({
       name,
       filters,
       kernelSize,
       strides,
       padding: strides === 1 ? 'same' : 'valid',
-      activation: o.activation,
+      activation: inlineActivation(o),
       kernelInitializer: o.kernelInitializer,
     });
+    return separateActivation(call(layer, x), o, name);
+  };
   const pool = (name: string) => tfl.layers.maxPooling2d({ name, poolSize: 3, strides: 2 });
 
   const input = tfl.input({ shape: o.inputShape, name: 'input' });
   let x = call(tfl.layers.zeroPadding2d({ name: 'pad1', padding: 2 }), input);
-  x = call(conv('conv1', 64, 11, 4), x);
+  x = conv(x, 'conv1', 64, 11, 4);
   x = call(pool('pool1'), x);
-  x = call(conv('conv2', 192, 5), x);
+  x = conv(x, 'conv2', 192, 5);
   x = call(pool('pool2'), x);
-  x = call(conv('conv3', 384, 3), x);
-  x = call(conv('conv4', 256, 3), x);
-  x = call(conv('conv5', 256, 3), x);
+  x = conv(x, 'conv3', 384, 3);
+  x = conv(x, 'conv4', 256, 3);
+  x = conv(x, 'conv5', 256, 3);
   x = call(pool('pool5'), x);
   if (!o.includeTop) {
     return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'alexnet' });
@@ -65,9 +75,9 @@ export function alexnet(options: AlexNetOptions = {}): tfl.LayersModel {
       kernelInitializer: o.kernelInitializer,
     });
   x = call(tfl.layers.dropout({ name: 'dropout6', rate }), x);
-  x = call(dense('fc6', 4096, o.activation), x);
+  x = separateActivation(call(dense('fc6', 4096, inlineActivation(o)), x), o, 'fc6');
   x = call(tfl.layers.dropout({ name: 'dropout7', rate }), x);
-  x = call(dense('fc7', 4096, o.activation), x);
+  x = separateActivation(call(dense('fc7', 4096, inlineActivation(o)), x), o, 'fc7');
   x = call(dense('fc8', o.numClasses, o.outputActivation), x);
   return tfl.model({ inputs: input, outputs: x, name: 'alexnet' });
 }

@@ -7,11 +7,13 @@ import { type LeNet5Options, lenet5 } from './lenet5';
 import { type ResNetOptions, resnet } from './resnet';
 import { type SmallResNetOptions, smallResnet } from './small-resnet';
 import { type VggOptions, vgg } from './vgg';
+import { type ZfNetOptions, zfnet } from './zfnet';
 
 /** Options of each builder, by builder name. */
 export interface ArchitectureOptions {
   lenet5: LeNet5Options;
   alexnet: AlexNetOptions;
+  zfnet: ZfNetOptions;
   vgg: VggOptions;
   inceptionV1: InceptionV1Options;
   resnet: ResNetOptions;
@@ -24,6 +26,7 @@ export type ArchitectureName = keyof ArchitectureOptions;
 const BUILDERS: { [N in ArchitectureName]: (o: ArchitectureOptions[N]) => tfl.LayersModel } = {
   lenet5,
   alexnet,
+  zfnet,
   vgg,
   inceptionV1,
   resnet,

@@ -3,7 +3,8 @@ import * as tfl from '@tensorflow/tfjs-layers';
 import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { inceptionBlock } from './inception-block';
-import { PadChannels, registerArchitectureLayers } from './pad-channels';
+import { PadChannels } from './pad-channels';
+import { registerArchitectureLayers } from './register-layers';
 
 describe('inceptionBlock', () => {
   const filters = { ch1x1: 64, ch3x3red: 96, ch3x3: 128, ch5x5red: 16, ch5x5: 32, poolProj: 32 };

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf, ConfigError } from '@trainkit/core';
 import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
-import { registerArchitectureLayers } from './pad-channels';
+import { registerArchitectureLayers } from './register-layers';
 import { basicBlock, bnAct, conv } from './resnet-blocks';
 
 /** Depths 6n+2 of the CIFAR ResNets in He et al. 2016, Table 6. */
@@ -48,6 +48,7 @@ export function cifarResnet(options: CifarResNetOptions = {}): tfl.LayersModel {
   registerArchitectureLayers();
   const blockOptions = {
     activation: o.activation,
+    negativeSlope: o.negativeSlope,
     kernelInitializer: o.kernelInitializer,
     shortcut: shortcut === 'A' ? ('pad' as const) : ('projection' as const),
   };

@@ -23,7 +23,8 @@ export type ActivationName =
   | 'swish'
   | 'mish'
   | 'gelu'
-  | 'linear';
+  | 'linear'
+  | 'leakyRelu';
 export const ACTIVATIONS: readonly ActivationName[] = [
   'relu',
   'relu6',
@@ -36,6 +37,7 @@ export const ACTIVATIONS: readonly ActivationName[] = [
   'mish',
   'gelu',
   'linear',
+  'leakyRelu',
 ];
 
 /** Kernel initializer names accepted by the builders (tfjs-layers identifiers, JSON-friendly). */
@@ -71,8 +73,17 @@ export interface BaseOptions {
   includeTop?: boolean;
   /** With `includeTop: false`: `'none'` (the feature volume), `'avg'` or `'max'` global pooling. */
   pooling?: Pooling;
-  /** Hidden-layer activation. */
+  /**
+   * Hidden-layer activation. `'leakyRelu'` is max(x, negativeSlope * x) (Maas et al. 2013), built
+   * as a separate `LeakyReLU` layer after each conv/dense (named `<layer>_act`); `'elu'` is
+   * Clevert et al. 2016 with alpha 1. Neither adds parameters.
+   */
   activation?: ActivationName;
+  /**
+   * Slope of `'leakyRelu'` for negative inputs, in [0, 1). Default 0.01 (PyTorch's and CS231n's;
+   * tfjs' own `leakyReLU` layer defaults to 0.3). Only valid with `activation: 'leakyRelu'`.
+   */
+  negativeSlope?: number;
   /** Initializer of every conv/dense kernel (`'zeros'` builds big nets fast for counting). */
   kernelInitializer?: InitializerName;
   /** Final activation of the head: `'softmax'` (probabilities) or `'linear'` (logits). Default `'softmax'`. */
@@ -86,6 +97,8 @@ export interface Resolved {
   includeTop: boolean;
   pooling: Pooling;
   activation: ActivationName;
+  /** Slope of `'leakyRelu'` for negative inputs (0.01 unless set). */
+  negativeSlope: number;
   kernelInitializer: InitializerName;
   outputActivation: 'softmax' | 'linear';
 }
@@ -135,16 +148,18 @@ export function resolveBase(
       received: includeTop,
     });
   }
+  const activation = assertOneOf(
+    'activation',
+    options.activation ?? defaults.activation ?? 'relu',
+    ACTIVATIONS,
+  );
   return {
     inputShape: [...inputShape] as [number, number, number],
     numClasses: assertPositiveInt('numClasses', options.numClasses ?? defaults.numClasses ?? 1000),
     includeTop,
     pooling: assertOneOf('pooling', options.pooling ?? 'none', POOLINGS),
-    activation: assertOneOf(
-      'activation',
-      options.activation ?? defaults.activation ?? 'relu',
-      ACTIVATIONS,
-    ),
+    activation,
+    negativeSlope: resolveNegativeSlope(activation, options.negativeSlope),
     kernelInitializer: assertOneOf(
       'kernelInitializer',
       options.kernelInitializer ?? defaults.kernelInitializer ?? 'glorotUniform',
@@ -185,4 +200,52 @@ export function poolFeatures(x: tfl.SymbolicTensor, pooling: Pooling): tfl.Symbo
   if (pooling === 'avg') return call(tfl.layers.globalAveragePooling2d({ name: 'avg_pool' }), x);
   if (pooling === 'max') return call(tfl.layers.globalMaxPooling2d({ name: 'max_pool' }), x);
   return x;
+}
+
+/** The hidden activation of a layer or block: its name and, for leaky ReLU, the slope. */
+export interface ActivationChoice {
+  activation: ActivationName;
+  /** Slope of `'leakyRelu'` for negative inputs. Default 0.01. */
+  negativeSlope?: number;
+}
+
+/** Validates `negativeSlope`: in [0, 1), and only with `activation: 'leakyRelu'`. */
+export function resolveNegativeSlope(
+  activation: ActivationName,
+  value: number | undefined,
+): number {
+  if (value !== undefined && activation !== 'leakyRelu') {
+    throw new ConfigError('negativeSlope applies to the leaky ReLU only', {
+      argument: 'negativeSlope',
+      expected: "no negativeSlope, or activation: 'leakyRelu'",
+      received: { activation, negativeSlope: value },
+    });
+  }
+  return assertNumber('negativeSlope', value ?? 0.01, { min: 0, max: 1, exclusiveMax: true });
+}
+
+/**
+ * The activation to build into a conv/dense layer: the tfjs identifier itself, or `'linear'` when
+ * the activation is a layer of its own (leaky ReLU, which tfjs has no identifier for).
+ */
+export function inlineActivation(o: ActivationChoice): 'relu' {
+  return (o.activation === 'leakyRelu' ? 'linear' : o.activation) as 'relu';
+}
+
+/** After a layer built with {@link inlineActivation}: the separate leaky ReLU (`<name>_act`), or `x`. */
+export function separateActivation(
+  x: tfl.SymbolicTensor,
+  o: ActivationChoice,
+  layerName: string,
+): tfl.SymbolicTensor {
+  if (o.activation !== 'leakyRelu') return x;
+  return call(activationLayer(o, `${layerName}_act`), x);
+}
+
+/** A stand-alone activation layer named `name` (`Activation`, or `LeakyReLU` for leaky ReLU). */
+export function activationLayer(o: ActivationChoice, name: string): tfl.layers.Layer {
+  if (o.activation === 'leakyRelu') {
+    return tfl.layers.leakyReLU({ name, alpha: o.negativeSlope ?? 0.01 });
+  }
+  return tfl.layers.activation({ name, activation: o.activation });
 }

@@ -1,6 +1,14 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertPositiveInt } from '@trainkit/core';
-import { type ActivationName, call, type InitializerName } from './common';
+import {
+  type ActivationName,
+  activationLayer,
+  call,
+  type InitializerName,
+  inlineActivation,
+  resolveNegativeSlope,
+  separateActivation,
+} from './common';
 
 /** Filters of an inception module (Szegedy et al. 2015, Table 1 columns). */
 export interface InceptionBlockFilters {
@@ -31,6 +39,8 @@ export interface InceptionBlockOptions {
   branch3Kernel?: 3 | 5;
   /** Default `'relu'`. */
   activation?: ActivationName;
+  /** Slope of `'leakyRelu'` for negative inputs. Default 0.01. */
+  negativeSlope?: number;
   /** Default `'glorotUniform'`. */
   kernelInitializer?: InitializerName;
 }
@@ -41,7 +51,12 @@ export function convUnit(
   name: string,
   filters: number,
   kernelSize: number,
-  o: { batchNorm: boolean; activation: ActivationName; kernelInitializer: InitializerName },
+  o: {
+    batchNorm: boolean;
+    activation: ActivationName;
+    negativeSlope?: number;
+    kernelInitializer: InitializerName;
+  },
   strides = 1,
 ): tfl.SymbolicTensor {
   let y = call(
@@ -52,17 +67,18 @@ export function convUnit(
       strides,
       padding: strides === 1 ? 'same' : 'valid',
       useBias: !o.batchNorm,
-      activation: o.batchNorm ? 'linear' : o.activation,
+      activation: o.batchNorm ? 'linear' : inlineActivation(o),
       kernelInitializer: o.kernelInitializer,
     }),
     x,
   );
+  if (!o.batchNorm) y = separateActivation(y, o, `${name}.conv`);
   if (o.batchNorm) {
     y = call(
       tfl.layers.batchNormalization({ name: `${name}.bn`, epsilon: 1e-3, momentum: 0.9 }),
       y,
     );
-    y = call(tfl.layers.activation({ name: `${name}.relu`, activation: o.activation }), y);
+    y = call(activationLayer(o, `${name}.relu`), y);
   }
   return y;
 }
@@ -86,9 +102,11 @@ export function inceptionBlock(
   for (const key of ['ch1x1', 'ch3x3red', 'ch3x3', 'ch5x5red', 'ch5x5', 'poolProj'] as const) {
     assertPositiveInt(`filters.${key}`, filters?.[key]);
   }
+  const activation = options.activation ?? 'relu';
   const o = {
     batchNorm: options.batchNorm ?? true,
-    activation: options.activation ?? 'relu',
+    activation,
+    negativeSlope: resolveNegativeSlope(activation, options.negativeSlope),
     kernelInitializer: options.kernelInitializer ?? 'glorotUniform',
   };
   const n = options.name;

@@ -71,6 +71,7 @@ export function inceptionV1(options: InceptionV1Options = {}): tfl.LayersModel {
   const unit = {
     batchNorm: variant === 'torchvision',
     activation: o.activation,
+    ...(o.activation === 'leakyRelu' ? { negativeSlope: o.negativeSlope } : {}),
     kernelInitializer: o.kernelInitializer,
   };
   const maxpool = (name: string, poolSize = 3) =>

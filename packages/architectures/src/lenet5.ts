@@ -1,6 +1,14 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf } from '@trainkit/core';
-import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
+import {
+  type BaseOptions,
+  call,
+  checkOptions,
+  inlineActivation,
+  poolFeatures,
+  resolveBase,
+  separateActivation,
+} from './common';
 
 /** Options of {@link lenet5}. */
 export interface LeNet5Options extends BaseOptions {
@@ -42,39 +50,42 @@ export function lenet5(options: LeNet5Options = {}): tfl.LayersModel {
     activation: variant === 'classic' ? 'tanh' : 'relu',
     minSize: c1Padding === 'same' ? 28 : 32,
   });
-  const conv = (name: string, filters: number, padding: 'valid' | 'same') =>
+  const convLayer = (name: string, filters: number, padding: 'valid' | 'same') =>
     tfl.layers.conv2d({
       name,
       filters,
       kernelSize: 5,
       padding,
-      activation: o.activation,
+      activation: inlineActivation(o),
       kernelInitializer: o.kernelInitializer,
     });
+  const conv = (x: tfl.SymbolicTensor, name: string, filters: number, padding: 'valid' | 'same') =>
+    separateActivation(call(convLayer(name, filters, padding), x), o, name);
   const pool = (name: string) =>
     variant === 'classic'
       ? tfl.layers.averagePooling2d({ name, poolSize: 2, strides: 2 })
       : tfl.layers.maxPooling2d({ name, poolSize: 2, strides: 2 });
 
   const input = tfl.input({ shape: o.inputShape, name: 'input' });
-  let x = call(conv('c1', 6, c1Padding), input);
+  let x = conv(input, 'c1', 6, c1Padding);
   x = call(pool('s2'), x);
-  x = call(conv('c3', 16, 'valid'), x);
+  x = conv(x, 'c3', 16, 'valid');
   x = call(pool('s4'), x);
   if (!o.includeTop) {
     return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'lenet5' });
   }
-  x = call(conv('c5', 120, 'valid'), x);
+  x = conv(x, 'c5', 120, 'valid');
   x = call(tfl.layers.flatten({ name: 'flatten' }), x);
   x = call(
     tfl.layers.dense({
       name: 'f6',
       units: 84,
-      activation: o.activation,
+      activation: inlineActivation(o),
       kernelInitializer: o.kernelInitializer,
     }),
     x,
   );
+  x = separateActivation(x, o, 'f6');
   x = call(
     tfl.layers.dense({
       name: 'output',

@@ -48,12 +48,3 @@ export class PadChannels extends tfl.layers.Layer {
     return { ...super.getConfig(), before: this.before, after: this.after };
   }
 }
-
-/**
- * Registers this package's custom layers with tfjs-layers serialization, so that saved models
- * using them (CIFAR ResNets with option A shortcuts) load with `tf.loadLayersModel`.
- * The builders call it themselves; call it before loading a saved model. Idempotent.
- */
-export function registerArchitectureLayers(): void {
-  tf.serialization.registerClass(PadChannels);
-}

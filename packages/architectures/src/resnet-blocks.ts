@@ -1,10 +1,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type ActivationName, call, type InitializerName } from './common';
+import { type ActivationName, activationLayer, call, type InitializerName } from './common';
 import { PadChannels } from './pad-channels';
 
 /** How the convs of a residual block are made. */
 export interface BlockOptions {
   activation: ActivationName;
+  /** Slope of `'leakyRelu'` for negative inputs. Default 0.01. */
+  negativeSlope?: number;
   kernelInitializer: InitializerName;
   /** How the shortcut changes shape: `'projection'` (1x1 conv + BN, option B) or `'pad'` (option A). */
   shortcut: 'projection' | 'pad';
@@ -78,7 +80,7 @@ function merge(
   const y = tfl.layers
     .add({ name: `${name}.add` })
     .apply([residual, identity]) as tfl.SymbolicTensor;
-  return call(tfl.layers.activation({ name: `${name}.relu`, activation: o.activation }), y);
+  return call(activationLayer(o, `${name}.relu`), y);
 }
 
 /**
@@ -94,7 +96,7 @@ export function basicBlock(
 ): tfl.SymbolicTensor {
   let y = conv(x, `${name}.conv1`, filters, 3, strides, o.kernelInitializer);
   y = bn(y, `${name}.bn1`);
-  y = call(tfl.layers.activation({ name: `${name}.relu1`, activation: o.activation }), y);
+  y = call(activationLayer(o, `${name}.relu1`), y);
   y = conv(y, `${name}.conv2`, filters, 3, 1, o.kernelInitializer);
   y = bn(y, `${name}.bn2`);
   return merge(y, shortcut(x, name, filters, strides, o), name, o);
@@ -113,10 +115,10 @@ export function bottleneckBlock(
 ): tfl.SymbolicTensor {
   let y = conv(x, `${name}.conv1`, width, 1, 1, o.kernelInitializer);
   y = bn(y, `${name}.bn1`);
-  y = call(tfl.layers.activation({ name: `${name}.relu1`, activation: o.activation }), y);
+  y = call(activationLayer(o, `${name}.relu1`), y);
   y = conv(y, `${name}.conv2`, width, 3, strides, o.kernelInitializer);
   y = bn(y, `${name}.bn2`);
-  y = call(tfl.layers.activation({ name: `${name}.relu2`, activation: o.activation }), y);
+  y = call(activationLayer(o, `${name}.relu2`), y);
   y = conv(y, `${name}.conv3`, width * 4, 1, 1, o.kernelInitializer);
   y = bn(y, `${name}.bn3`);
   return merge(y, shortcut(x, name, width * 4, strides, o), name, o);
@@ -125,9 +127,9 @@ export function bottleneckBlock(
 /** The stem's BN + activation. */
 export function bnAct(
   x: tfl.SymbolicTensor,
-  o: { activation: ActivationName },
+  o: { activation: ActivationName; negativeSlope?: number },
   bnName = 'bn1',
   actName = 'relu',
 ): tfl.SymbolicTensor {
-  return call(tfl.layers.activation({ name: actName, activation: o.activation }), bn(x, bnName));
+  return call(activationLayer(o, actName), bn(x, bnName));
 }

@@ -55,6 +55,7 @@ export function resnet(options: ResNetOptions = {}): tfl.LayersModel {
   });
   const blockOptions = {
     activation: o.activation,
+    negativeSlope: o.negativeSlope,
     kernelInitializer: o.kernelInitializer,
     shortcut: 'projection' as const,
   };

@@ -23,6 +23,7 @@ export function smallResnet(options: SmallResNetOptions = {}): tfl.LayersModel {
   });
   const blockOptions = {
     activation: o.activation,
+    negativeSlope: o.negativeSlope,
     kernelInitializer: o.kernelInitializer,
     shortcut: 'projection' as const,
   };

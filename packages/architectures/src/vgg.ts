@@ -1,13 +1,16 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError } from '@trainkit/core';
 import {
+  activationLayer,
   type BaseOptions,
   call,
   checkOptions,
+  inlineActivation,
   poolFeatures,
   resolveBase,
   resolveFlag,
   resolveRate,
+  separateActivation,
 } from './common';
 
 /** VGG depths (configurations A, B, D, E of Simonyan & Zisserman 2015, Table 1). */
@@ -88,21 +91,19 @@ export function vgg(options: VggOptions = {}): tfl.LayersModel {
           filters,
           kernelSize: 3,
           padding: 'same',
-          activation: batchNorm ? 'linear' : o.activation,
+          activation: batchNorm ? 'linear' : inlineActivation(o),
           kernelInitializer: o.kernelInitializer,
         }),
         x,
       );
+      if (!batchNorm) x = separateActivation(x, o, `${id}_conv${i + 1}`);
       if (batchNorm) {
         // torchvision BatchNorm2d defaults: eps 1e-5, momentum 0.1 (= tfjs momentum 0.9).
         x = call(
           tfl.layers.batchNormalization({ name: `${id}_bn${i + 1}`, epsilon: 1e-5, momentum: 0.9 }),
           x,
         );
-        x = call(
-          tfl.layers.activation({ name: `${id}_relu${i + 1}`, activation: o.activation }),
-          x,
-        );
+        x = call(activationLayer(o, `${id}_relu${i + 1}`), x);
       }
     });
     x = call(tfl.layers.maxPooling2d({ name: `block${b + 1}_pool`, poolSize: 2, strides: 2 }), x);
@@ -116,11 +117,12 @@ export function vgg(options: VggOptions = {}): tfl.LayersModel {
       tfl.layers.dense({
         name: `fc${i}`,
         units: 4096,
-        activation: o.activation,
+        activation: inlineActivation(o),
         kernelInitializer: o.kernelInitializer,
       }),
       x,
     );
+    x = separateActivation(x, o, `fc${i}`);
     x = call(tfl.layers.dropout({ name: `dropout${i}`, rate }), x);
   }
   x = call(

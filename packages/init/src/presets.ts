@@ -8,7 +8,10 @@ export interface NormalPresetOptions extends RandomOptions {
 }
 
 /**
- * Glorot / Xavier normal: Var(w) = 2 / (fanIn + fanOut) (Glorot & Bengio 2010, eq. 12).
+ * Glorot / Xavier normal: Var(w) = 2 / (fanIn + fanOut) (Glorot & Bengio 2010, eq. 12), as
+ * Keras' `glorot_normal` and PyTorch's `xavier_normal_`. Not the CS231n lecture's "Xavier"
+ * (`randn(fanIn, fanOut) / sqrt(fanIn)`, Var = 1 / fanIn): that one is {@link lecunNormal}; the
+ * two agree only when fanIn = fanOut.
  * @example glorotNormal({ rng: 1 })([256, 128])
  */
 export function glorotNormal(options: NormalPresetOptions = {}): Initializer {
@@ -50,7 +53,9 @@ export function heUniform(options: RandomOptions = {}): Initializer {
 }
 
 /**
- * LeCun normal: Var(w) = 1 / fanIn (LeCun et al. 1998, "Efficient BackProp"; SELU's init).
+ * LeCun normal: Var(w) = 1 / fanIn (LeCun et al. 1998, "Efficient BackProp"; SELU's init). This is
+ * what the CS231n lecture calls "Xavier" (`W = randn(fanIn, fanOut) / sqrt(fanIn)`, "1/N" with
+ * N = fanIn); use `distribution: 'normal'` for its untruncated Gaussian.
  * @example lecunNormal({ rng: 1 })([100, 100])
  */
 export function lecunNormal(options: NormalPresetOptions = {}): Initializer {

@@ -1,5 +1,5 @@
 import { diagnose } from './diagnose';
-import type { RunLog } from './records';
+import type { ClassificationRecord, RunLog } from './records';
 import { ema } from './stats';
 
 export interface HtmlReportOptions {
@@ -11,10 +11,57 @@ export interface HtmlReportOptions {
 const esc = (s: string) => s.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
 const clean = (v: number | undefined) => (v === undefined || !Number.isFinite(v) ? null : v);
 
+const pct = (v: number) => (Number.isFinite(v) ? v.toFixed(3) : '-');
+
+/** The last classification report of each split: per-class table and confusion matrix. */
+function classificationSection(records: ClassificationRecord[]): string {
+  const last = new Map<string, ClassificationRecord>();
+  for (const r of records) last.set(r.split, r);
+  return [...last.values()]
+    .map((r) => {
+      const where = r.epoch === undefined ? '' : `, epoch ${r.epoch + 1}`;
+      const rows = r.perClass
+        .map(
+          (c) =>
+            `<tr><th>${esc(c.label)}</th><td>${pct(c.precision)}</td><td>${pct(c.recall)}</td><td>${pct(c.f1)}</td><td>${c.support}</td></tr>`,
+        )
+        .join('');
+      const avg = (['macro', 'micro', 'weighted'] as const)
+        .map(
+          (a) =>
+            `<tr class="avg"><th>${a} avg</th><td>${pct(r[a].precision)}</td><td>${pct(r[a].recall)}</td><td>${pct(r[a].f1)}</td><td>${r.support}</td></tr>`,
+        )
+        .join('');
+      // Cells shaded by the fraction of the true class (row) they hold.
+      const cm = r.confusionMatrix
+        .map((row, i) => {
+          const total = row.reduce((a, b) => a + b, 0) || 1;
+          const cells = row
+            .map((v, j) => {
+              const f = v / total;
+              const color =
+                i === j ? `rgba(44,160,44,${f.toFixed(3)})` : `rgba(214,39,40,${f.toFixed(3)})`;
+              return `<td style="background:${color}" title="true ${esc(r.labels[i] ?? '')}, predicted ${esc(r.labels[j] ?? '')}">${v}</td>`;
+            })
+            .join('');
+          return `<tr><th>${esc(r.labels[i] ?? String(i))}</th>${cells}</tr>`;
+        })
+        .join('');
+      const head = r.labels.map((l) => `<th>${esc(l)}</th>`).join('');
+      return `<div class="card classification" data-split="${esc(r.split)}"><h3>${esc(r.split)}${where}: accuracy ${pct(r.accuracy)}, macro F1 ${pct(r.macro.f1)}</h3>
+<table class="scores"><tr><th></th><th>precision</th><th>recall</th><th>F1</th><th>support</th></tr>${rows}${avg}</table>
+<p>Confusion matrix (rows: true class, columns: predicted)</p>
+<table class="confusion"><tr><th></th>${head}</tr>${cm}</table></div>`;
+    })
+    .join('\n');
+}
+
 /**
  * A self-contained HTML report of a run: loss (raw and smoothed), train vs validation metrics,
  * learning rate and gradient norm, update/weight ratio per layer (log scale), activation and
- * gradient histograms per layer, first-layer filters, and the diagnosis. Charts are uPlot,
+ * gradient histograms per layer, first-layer filters, the diagnosis, and the last classification
+ * report of each split (per-class precision/recall/F1 and the confusion matrix) when the run has
+ * {@link classificationRecord}s. Charts are uPlot,
  * inlined: the file opens from disk with no server and no network.
  */
 export function htmlReport(run: RunLog, options: HtmlReportOptions): string {
@@ -65,6 +112,7 @@ export function htmlReport(run: RunLog, options: HtmlReportOptions): string {
 <style>${options.uplot.css}
 body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{font-size:16px;margin-top:28px}
 .grid{display:flex;flex-wrap:wrap;gap:16px}.card{border:1px solid #ddd;border-radius:6px;padding:8px}
+table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-align:right}tr.avg{font-style:italic}
 .finding{margin:4px 0}.error{color:#b00020}.warning{color:#a15c00}.info{color:#225}
 </style></head><body>
 <h1>${esc(title)}</h1>
@@ -80,6 +128,7 @@ body{font:14px system-ui,sans-serif;margin:24px;color:#222}h1{font-size:20px}h2{
           .join('\n')
       : '<div class="finding">nothing unusual in the curves</div>'
   }</div>
+${run.classifications.length ? `<h2>Classification</h2>\n<div class="grid" id="classification">${classificationSection(run.classifications)}</div>` : ''}
 <h2>Curves</h2>
 <div class="grid" id="charts"></div>
 ${filters ? `<h2>First-layer filters (${esc(filters.layer)}, step ${filters.step})</h2><img id="filters" alt="filters" style="image-rendering:pixelated;width:${filters.width * 2}px" src="data:image/png;base64,${filters.pngBase64}">` : ''}

@@ -1,4 +1,8 @@
 export { type ActivationProbe, activationProbe, activationRecords } from './activation-probe';
+export {
+  type ClassificationRecordOptions,
+  classificationRecord,
+} from './classification-record';
 export { consoleSink } from './console-sink';
 export { type DiagnoseOptions, diagnose, type Finding, type Severity } from './diagnose';
 export { filterGrid, filterRoughness } from './filters';
@@ -10,12 +14,14 @@ export { crc32, type Deflate, encodePng, type RgbaImage, toBase64, zlibStored } 
 export {
   type ActivationRecord,
   type BeginRecord,
+  type ClassificationRecord,
   type EndRecord,
   type EpochRecord,
   type FiltersRecord,
   type Histogram,
   type LayerRecord,
   type MonitorRecord,
+  type PrecisionRecallF1,
   RunLog,
   type StepRecord,
   type Summary,

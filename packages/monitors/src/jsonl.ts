@@ -1,7 +1,16 @@
 import { IOError } from '@trainkit/core';
 import { type MonitorRecord, RunLog } from './records';
 
-const TYPES = new Set(['begin', 'step', 'layer', 'activation', 'filters', 'epoch', 'end']);
+const TYPES = new Set([
+  'begin',
+  'step',
+  'layer',
+  'activation',
+  'filters',
+  'epoch',
+  'end',
+  'classification',
+]);
 
 /** One JSON object per line; non-finite numbers are written as strings ("NaN", "Infinity"). */
 export function formatJsonl(records: Iterable<MonitorRecord>): string {

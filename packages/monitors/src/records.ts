@@ -85,8 +85,36 @@ export interface EndRecord {
   stopReason?: string;
 }
 
+/** Precision, recall and F1 (one class or one average). */
+export interface PrecisionRecallF1 {
+  precision: number;
+  recall: number;
+  f1: number;
+}
+/**
+ * A classification report of one evaluation (the shape of `@trainkit/train`'s
+ * `ClassificationReport`): confusion matrix (row = true class, column = predicted), per-class
+ * and macro/micro/weighted precision, recall and F1.
+ */
+export interface ClassificationRecord {
+  type: 'classification';
+  /** Which data was evaluated: `'validation'`, `'test'`, ... */
+  split: string;
+  step?: number;
+  epoch?: number;
+  labels: string[];
+  confusionMatrix: number[][];
+  perClass: (PrecisionRecallF1 & { label: string; support: number })[];
+  macro: PrecisionRecallF1;
+  micro: PrecisionRecallF1;
+  weighted: PrecisionRecallF1;
+  accuracy: number;
+  support: number;
+}
+
 export type MonitorRecord =
   | BeginRecord
+  | ClassificationRecord
   | StepRecord
   | LayerRecord
   | ActivationRecord
@@ -127,6 +155,10 @@ export class RunLog {
   }
   get filters(): FiltersRecord[] {
     return this.of('filters');
+  }
+  /** Classification reports in arrival order (see `classificationRecord`). */
+  get classifications(): ClassificationRecord[] {
+    return this.of('classification');
   }
   get begin(): BeginRecord | undefined {
     return this.of('begin')[0];

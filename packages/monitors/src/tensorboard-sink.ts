@@ -83,6 +83,17 @@ export function recordToTbValues(
           },
         ],
       };
+    case 'classification': {
+      const values = scalars(`classification/${r.split}/`, {
+        accuracy: r.accuracy,
+        ...Object.fromEntries(
+          (['macro', 'micro', 'weighted'] as const).flatMap((a) =>
+            (['precision', 'recall', 'f1'] as const).map((k) => [`${k}_${a}`, r[a][k]]),
+          ),
+        ),
+      });
+      return { step: r.step ?? 0, values };
+    }
     default:
       return undefined;
   }

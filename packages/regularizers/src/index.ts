@@ -7,8 +7,10 @@ export { NORM_EPSILON, type WeightConstraint } from './constraint';
 export { type CutoutOptions, cutout } from './cutout';
 export {
   checkRate,
+  type DropAmount,
   type DropoutOptions,
   dropout,
+  dropProbabilities,
   maskSeed,
   spatialDropout,
 } from './dropout';

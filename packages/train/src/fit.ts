@@ -1,7 +1,12 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type Logs, modelParams } from '@trainkit/core';
 import type { TrainData } from './batches';
-import { type EvaluateOptions, evaluateFunction } from './evaluate';
+import {
+  type EvaluateOptions,
+  type EvaluateWithReportOptions,
+  type EvaluationWithReport,
+  evaluateFunction,
+} from './evaluate';
 import { type FitOptions, type FitResult, fitFunction } from './fit-function';
 import type { Forward } from './train-step';
 
@@ -48,16 +53,33 @@ export async function fit(
 }
 
 /**
- * Mean loss and metrics of a model over `data` in inference mode.
+ * Mean loss and metrics of a model over `data` in inference mode. Precision, recall and F1
+ * metrics are exact over the whole data. With `classification`, returns `{ logs, classification }`
+ * where `classification` is a {@link ClassificationReport}: the confusion matrix, per-class and
+ * macro/micro/weighted precision, recall, F1 and support (scikit-learn's definitions).
  *
  * @example
- * const { loss, acc } = await evaluate(model, { x: xTest, y: yTest }, { loss: softmaxCrossEntropy(), metrics: [accuracy()] });
+ * const { loss, acc, f1_macro } = await evaluate(model, { x: xTest, y: yTest }, {
+ *   loss: softmaxCrossEntropy(), metrics: [accuracy(), f1Score({ average: 'macro' })] });
+ * const { classification } = await evaluate(model, { x: xTest, y: yTest }, {
+ *   loss: softmaxCrossEntropy(), classification: { labels: ['cat', 'dog'] } });
+ * classification.confusionMatrix; // [[48, 2], [5, 45]]
  */
 export async function evaluate(
   model: TrainableModel,
   data: TrainData,
+  options: EvaluateWithReportOptions,
+): Promise<EvaluationWithReport>;
+export async function evaluate(
+  model: TrainableModel,
+  data: TrainData,
   options: EvaluateOptions,
-): Promise<Logs> {
+): Promise<Logs>;
+export async function evaluate(
+  model: TrainableModel,
+  data: TrainData,
+  options: EvaluateOptions | EvaluateWithReportOptions,
+): Promise<Logs | EvaluationWithReport> {
   const forward = modelForward(model);
-  return evaluateFunction(modelParams(model), forward, data, options);
+  return evaluateFunction(modelParams(model), forward, data, options as EvaluateWithReportOptions);
 }

@@ -1,9 +1,25 @@
 // @trainkit/train: the training loop: losses, metrics, validation, events lending gradients and updates, checkpoints.
 export type { Batch, TrainData } from './batches';
 export { type Checkpoint, restoreWeights, type SavedTensor } from './checkpoint';
-export { type EvaluateOptions, evaluateFunction } from './evaluate';
+export {
+  type ClassificationReportOptions,
+  type EvaluateOptions,
+  type EvaluateWithReportOptions,
+  type EvaluationWithReport,
+  evaluateFunction,
+} from './evaluate';
 export { evaluate, fit, type TrainableModel } from './fit';
 export { type FitOptions, type FitResult, fitFunction } from './fit-function';
+export {
+  type FunctionGradientCheckOptions,
+  type GradientCheckEntry,
+  type GradientCheckOptions,
+  type GradientCheckReport,
+  type GradientVerdict,
+  gradientCheck,
+  type ModelGradientCheckOptions,
+  type WeightGradientCheck,
+} from './gradient-check';
 export { toLayersCallback } from './layers-callback';
 export { type BinaryCrossEntropyOptions, binaryCrossEntropy } from './losses/binary-cross-entropy';
 export type { Loss } from './losses/loss';
@@ -14,7 +30,21 @@ export {
   softmaxCrossEntropy,
 } from './losses/softmax-cross-entropy';
 export { type AccuracyOptions, accuracy } from './metrics/accuracy';
+export {
+  type Average,
+  type ClassificationReport,
+  type ClassScores,
+  classificationReport,
+  type PrecisionRecallF1,
+} from './metrics/classification-report';
+export { type ConfusionMatrixOptions, confusionMatrix } from './metrics/confusion-matrix';
 export type { Metric } from './metrics/metric';
+export {
+  type ClassificationMetricOptions,
+  f1Score,
+  precision,
+  recall,
+} from './metrics/precision-recall-f1';
 export { type TopKAccuracyOptions, topKAccuracy } from './metrics/top-k-accuracy';
 export { type ProgressBarOptions, type ProgressStream, progressBar } from './progress-bar';
 export type { Forward } from './train-step';

@@ -9,6 +9,14 @@ export type Metric = ((yTrue: Tensor, yPred: Tensor) => Scalar) & {
   readonly kind: string;
   readonly name: string;
   toJSON(): Serialized;
+  /**
+   * Metrics that are not means over examples (precision, recall, F1): `evaluate` sums the
+   * confusion matrices of all batches (made with `options`) and scores the total with `score`.
+   */
+  readonly confusion?: {
+    readonly options: { numClasses?: number; threshold?: number };
+    score(matrix: number[][]): number;
+  };
 };
 
 /** Builds a {@link Metric} (a function's own `name` is read-only, so it is redefined). */
