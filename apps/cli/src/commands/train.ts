@@ -161,15 +161,18 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
   });
   const backend = await startBackend(o.backend, log);
   const raw = subset(data.train, o.limit, o.seed);
+  // Split first: standardization statistics come from the training part only (fitting them on
+  // train + validation would leak the validation images into the preprocessing).
+  const parts =
+    o.validation > 0
+      ? splitDataset(raw, { validation: o.validation, stratify: true, rng: o.seed })
+      : { train: raw, validation: undefined };
   const norm =
     o.normalize === 'standardize'
-      ? fitPixelNormalization(raw, { maxValue: data.maxValue })
+      ? fitPixelNormalization(parts.train, { maxValue: data.maxValue })
       : pixelNormalization({ mode: o.normalize, maxValue: data.maxValue });
-  const all = raw.normalize(norm);
-  const { train: trainDs, validation } =
-    o.validation > 0
-      ? splitDataset(all, { validation: o.validation, stratify: true, rng: o.seed })
-      : { train: all, validation: undefined };
+  const trainDs = parts.train.normalize(norm);
+  const validation = parts.validation?.normalize(norm);
   const testDs = subset(data.test, o.testLimit, o.seed).normalize(norm);
   log(
     `data: ${data.name}, ${trainDs.size} train / ${validation?.size ?? 0} validation / ${testDs.size} test, examples [${trainDs.shape.join(', ')}], ${trainDs.numClasses} classes`,
