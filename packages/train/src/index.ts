@@ -3,6 +3,11 @@ export type { Batch, TrainData } from './batches';
 export { type Checkpoint, restoreWeights, type SavedTensor } from './checkpoint';
 export { restoreCheckpoint, saveCheckpoint } from './checkpoint-node';
 export { type EvaluateOptions, evaluateFunction } from './evaluate';
+export {
+  type FindLearningRateOptions,
+  findLearningRate,
+  type LearningRateFinderResult,
+} from './find-learning-rate';
 export { evaluate, fit, type TrainableModel } from './fit';
 export { type FitOptions, type FitResult, fitFunction } from './fit-function';
 export { toLayersCallback } from './layers-callback';
