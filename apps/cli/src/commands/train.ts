@@ -133,8 +133,15 @@ function epochLines(epochs: number, log: (s: string) => void): TrainingListener 
   };
 }
 
-/** `trainkit train`: returns the exit code (0, or 130 when interrupted). */
-export async function train(parsed: Parsed, log: (s: string) => void): Promise<number> {
+/**
+ * `trainkit train`: returns the exit code (0, or 130 when interrupted). `hooks.listeners` join
+ * the run's listeners (`trainkit hpo` reports each epoch to its trial's pruner this way).
+ */
+export async function train(
+  parsed: Parsed,
+  log: (s: string) => void,
+  hooks: { listeners?: TrainingListener[] } = {},
+): Promise<number> {
   const { o, dir, resume } = resolveOptions(parsed);
   const checkpointDir = join(dir, 'checkpoint');
   let checkpoint: Checkpoint | undefined;
@@ -270,6 +277,7 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
         throw new UsageError('--early-stopping needs a validation split (--validation > 0)');
       listeners.push(earlyStopping({ monitor: 'val_loss', patience: o.earlyStopping }));
     }
+    listeners.push(...(hooks.listeners ?? []));
     log(
       `training: ${o.epochs} epochs of ${stepsPerEpoch} steps, batch ${o.batchSize}, ${o.optimizer} lr ${o.lr}${o.schedule !== 'constant' ? ` (${o.schedule})` : ''}${resume ? `, resuming at epoch ${checkpoint?.epoch} (step ${checkpoint?.step}${checkpoint?.batch ? `, batch ${checkpoint.batch} of epoch ${checkpoint.epoch + 1}` : ''})` : ''}; run folder ${dir}`,
     );
