@@ -92,12 +92,23 @@ describe('findLearningRate', () => {
     expect(r.stopReason).toBe('diverged');
     expect(Math.abs(r.learningRates.length - 1 - refStop)).toBeLessThanOrEqual(1);
     expect(r.learningRates[r.learningRates.length - 1]).toBeGreaterThan(0.5);
-    // The suggestion lies in the stable range, where the loss was still falling.
-    expect(r.suggestedLearningRate).toBeLessThan(0.5);
-    expect(r.suggestedLearningRate).toBeGreaterThan(1e-2);
-    expect(r.minimumLossLearningRate).toBeGreaterThanOrEqual(r.suggestedLearningRate);
+    // The minimum, a tenth of it (the suggestion, inside the stable range lr < 0.5), and the
+    // steepest fall of the smoothed curve before the minimum, found by hand.
     const iMin = r.smoothedLosses.indexOf(Math.min(...r.smoothedLosses));
     expect(r.minimumLossLearningRate).toBe(r.learningRates[iMin]);
+    expect(r.suggestedLearningRate).toBeCloseTo(r.learningRates[iMin]! / 10, 12);
+    expect(r.suggestedLearningRate).toBeLessThan(0.5);
+    let steepest = 0;
+    let slopeMin = 0;
+    for (let i = 1; i < iMin; i++) {
+      const slope =
+        (r.smoothedLosses[i + 1]! - r.smoothedLosses[i - 1]!) /
+        Math.log10(r.learningRates[i + 1]! / r.learningRates[i - 1]!);
+      if (slope < slopeMin) [slopeMin, steepest] = [slope, r.learningRates[i]!];
+    }
+    expect(r.steepestLearningRate).toBe(steepest);
+    expect(r.steepestLearningRate).toBeGreaterThan(1e-2);
+    expect(r.steepestLearningRate).toBeLessThan(0.5);
     // The weights are back.
     expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual(W0);
     tf.dispose([x, y]);

@@ -31,7 +31,7 @@ export interface FindLearningRateOptions {
   steps?: number;
   /** Default 32. */
   batchSize?: number;
-  /** Factor `beta` of the bias-corrected exponential moving average of the loss, in [0, 1). Default 0.98. */
+  /** Factor `beta` of the bias-corrected exponential moving average of the loss, in [0, 1). Default 0.95 (a time constant of ~20 steps). */
   smoothing?: number;
   /** Stop once the smoothed loss exceeds this many times its minimum (> 1). Default 4. */
   divergenceThreshold?: number;
@@ -48,12 +48,18 @@ export interface LearningRateFinderResult {
   /** The bias-corrected moving average of `losses`. */
   smoothedLosses: number[];
   /**
-   * Where the smoothed loss falls fastest (most negative slope against log10 of the rate),
-   * before its minimum: a good maximal learning rate for training.
+   * A tenth of the rate at the minimum of the smoothed loss (fastai's `lr_min` rule): a rate
+   * safely below where training starts to blow up, for a constant-rate run.
    */
   suggestedLearningRate: number;
-  /** The rate at the minimum of the smoothed loss (a tenth of it is a common, safer choice). */
+  /** The rate at the minimum of the smoothed loss. */
   minimumLossLearningRate: number;
+  /**
+   * Where the smoothed loss falls fastest (most negative slope against log10 of the rate) before
+   * its minimum (fastai's `steep`): often a good maximal rate for a one-cycle or warm-up schedule.
+   * The moving average lags the raw loss, which moves this point towards higher rates.
+   */
+  steepestLearningRate: number;
   /** 'diverged' (the loss blew up: the sweep stopped early) or 'completed'. */
   stopReason: 'diverged' | 'completed';
 }
@@ -66,7 +72,7 @@ interface WeightLike {
  * The learning-rate range test (Smith 2017, "Cyclical Learning Rates", Sec. 3.3; as fastai's
  * `lr_find`): trains `model` for `steps` batches while the rate grows exponentially from
  * `minLearningRate` to `maxLearningRate`, records the loss, smooths it, and stops when it
- * diverges. Every weight of the model (batch-norm statistics included) is restored afterwards,
+ * diverges; suggests a tenth of the rate at the smoothed minimum. Every weight of the model (batch-norm statistics included) is restored afterwards,
  * so the model is as it was. Leaks no tensor.
  *
  * @example
@@ -92,7 +98,7 @@ export async function findLearningRate(
   }
   const steps = assertNumber('steps', options.steps ?? 100, { min: 3, integer: true });
   const batchSize = assertPositiveInt('batchSize', options.batchSize ?? 32);
-  const beta = assertNumber('smoothing', options.smoothing ?? 0.98, { min: 0, max: 1 });
+  const beta = assertNumber('smoothing', options.smoothing ?? 0.95, { min: 0, max: 1 });
   if (beta === 1)
     throw new ValueRangeError('smoothing must be below 1', {
       argument: 'smoothing',
@@ -176,19 +182,20 @@ export async function findLearningRate(
       received: minLr,
     });
   }
-  const { suggested, minimum } = suggest(learningRates, smoothedLosses);
+  const { steepest, minimum } = suggest(learningRates, smoothedLosses);
   return {
     learningRates,
     losses,
     smoothedLosses,
-    suggestedLearningRate: suggested,
+    suggestedLearningRate: minimum / 10,
     minimumLossLearningRate: minimum,
+    steepestLearningRate: steepest,
     stopReason: diverged ? 'diverged' : 'completed',
   };
 }
 
-/** The steepest descent of the smoothed curve before its minimum, and the minimum's rate. */
-function suggest(lrs: number[], smoothed: number[]): { suggested: number; minimum: number } {
+/** The steepest descent of the smoothed curve before its minimum (the minimum when it never falls), and the minimum's rate. */
+function suggest(lrs: number[], smoothed: number[]): { steepest: number; minimum: number } {
   let iMin = 0;
   smoothed.forEach((s, i) => {
     if (Number.isFinite(s) && s < (smoothed[iMin] as number)) iMin = i;
@@ -209,5 +216,5 @@ function suggest(lrs: number[], smoothed: number[]): { suggested: number; minimu
     }
   }
   const minimum = lrs[iMin] as number;
-  return { suggested: iBest < 0 ? minimum / 10 : (lrs[iBest] as number), minimum };
+  return { steepest: iBest < 0 ? minimum : (lrs[iBest] as number), minimum };
 }
