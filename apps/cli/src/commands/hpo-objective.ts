@@ -32,6 +32,7 @@ export async function objective(trial: Trial): Promise<number> {
     console.log(
       `trial ${trial.number} ${what}  ${formatParams(params)}  (pid ${process.pid}, ${((performance.now() - t0) / 1000).toFixed(1)} s)`,
     );
+  console.log(`trial ${trial.number} started  ${formatParams(params)}  (pid ${process.pid})`);
   const parsed = parseCommand(
     trainSpec,
     ['--config', join(dir, 'study.json'), '--out', out],

@@ -3,9 +3,12 @@
 // (100 examples, 1 epoch) keep it short.
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { pgSkipReason, startPgCluster } from '@trainkit/hpo/test/pg-cluster';
 import { afterAll, describe, expect, it } from 'vitest';
+import { parseCommand } from '../args';
+import { parseConfigText } from '../config-file';
 import { main } from '../main';
 import { UsageError } from '../usage-error';
 import {
@@ -16,6 +19,7 @@ import {
   parseTrainOptions,
   withoutPassword,
 } from './hpo-config';
+import { hpoSpec } from './hpo-spec';
 
 const tmp = mkdtempSync(join(tmpdir(), 'trainkit-hpo-'));
 afterAll(() => rmSync(tmp, { recursive: true, force: true }));
@@ -134,6 +138,30 @@ describe('hpo settings', () => {
     expect(() =>
       buildSampler({ ...base, sampler: 'tpe', samplerOptions: { nStartupTrials: -1 } }),
     ).toThrow(/--sampler-options/);
+  });
+
+  it("reads the README's study.yaml: a space over three train options, TPE, ASHA, 2 workers", () => {
+    const readme = readFileSync(
+      join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'),
+      'utf8',
+    );
+    const yaml = /```yaml\n(# study\.yaml[\s\S]*?)```/.exec(readme)?.[1];
+    expect(yaml).toBeDefined();
+    const parsed = parseCommand(hpoSpec, ['--config', 'study.yaml'], (path) =>
+      parseConfigText(yaml!, path),
+    );
+    const o = parsed.options;
+    expect(o).toMatchObject({ trials: 12, sampler: 'tpe', pruner: 'asha', workers: 2 });
+    const space = parseSpace(o.space);
+    expect(Object.keys(space)).toEqual(['lr', 'optimizer', 'batchSize']);
+    expect(parseTrainOptions(o.train, space)).toEqual({ limit: 1000, testLimit: 500, epochs: 3 });
+    expect(buildSampler({ ...(o as never), space, gridPoints: 3 }).toJSON()).toMatchObject({
+      kind: 'hpo.tpeSampler',
+      nStartupTrials: 5,
+    });
+    expect(
+      buildPruner({ pruner: 'asha', prunerOptions: o.prunerOptions as never, train: {} }).toJSON(),
+    ).toMatchObject({ minResource: 1, reductionFactor: 3 });
   });
 
   it('keeps no PostgreSQL password in study.json', () => {
