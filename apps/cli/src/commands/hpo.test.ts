@@ -140,7 +140,7 @@ describe('hpo settings', () => {
     ).toThrow(/--sampler-options/);
   });
 
-  it("reads the README's study.yaml: a space over three train options, TPE, ASHA, 2 workers", () => {
+  it("reads the README's study.yaml: a space over three train options, TPE, median pruner, 2 workers", () => {
     const readme = readFileSync(
       join(dirname(fileURLToPath(import.meta.url)), '..', '..', 'README.md'),
       'utf8',
@@ -151,17 +151,27 @@ describe('hpo settings', () => {
       parseConfigText(yaml!, path),
     );
     const o = parsed.options;
-    expect(o).toMatchObject({ trials: 12, sampler: 'tpe', pruner: 'asha', workers: 2 });
+    expect(o).toMatchObject({ trials: 12, sampler: 'tpe', pruner: 'median', workers: 2 });
     const space = parseSpace(o.space);
     expect(Object.keys(space)).toEqual(['lr', 'optimizer', 'batchSize']);
     expect(parseTrainOptions(o.train, space)).toEqual({ limit: 1000, testLimit: 500, epochs: 3 });
-    expect(buildSampler({ ...(o as never), space, gridPoints: 3 }).toJSON()).toMatchObject({
+    const sampler = buildSampler({
+      sampler: o.sampler as 'tpe',
+      samplerOptions: o.samplerOptions as Record<string, unknown>,
+      space,
+      gridPoints: 3,
+    });
+    expect(sampler.toJSON()).toMatchObject({
       kind: 'hpo.tpeSampler',
       nStartupTrials: 5,
     });
     expect(
-      buildPruner({ pruner: 'asha', prunerOptions: o.prunerOptions as never, train: {} }).toJSON(),
-    ).toMatchObject({ minResource: 1, reductionFactor: 3 });
+      buildPruner({
+        pruner: 'median',
+        prunerOptions: o.prunerOptions as never,
+        train: {},
+      }).toJSON(),
+    ).toMatchObject({ kind: 'hpo.medianPruner', nStartupTrials: 4, nWarmupSteps: 1 });
   });
 
   it('keeps no PostgreSQL password in study.json', () => {
@@ -212,14 +222,14 @@ describe('trainkit hpo (worker processes)', () => {
     const killed = await first;
     expect(killed.code).toBe(1);
     expect(killed.err).toMatch(
-      /worker processes failed.*SIGKILL.*resume with: trainkit hpo --resume/,
+      /^trainkit: 1 of 2 worker processes failed: pid \d+: exited with SIGKILL; resume with: trainkit hpo --resume /,
     );
     expect(states(dir).get(victim!.number)?.state).toBe('running');
 
     const resumed = await run(['hpo', '--resume', dir]);
     expect(resumed.err).toBe('');
     expect(resumed.code).toBe(0);
-    expect(resumed.out).toContain(`trials ${victim!.number} of dead workers marked failed`);
+    expect(resumed.out).toContain(`trial ${victim!.number} of dead workers marked failed`);
     const all = states(dir);
     expect(all.get(victim!.number)).toMatchObject({ state: 'failed' });
     expect(all.get(victim!.number)?.error).toMatch(/worker died/);

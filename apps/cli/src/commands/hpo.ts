@@ -226,15 +226,16 @@ export async function hpoCommand(parsed: Parsed, log: (s: string) => void): Prom
     });
     const recovered = await recoverDead(study, storage);
     if (recovered.length) {
-      log(`trials ${recovered.join(', ')} of dead workers marked failed (they are run again)`);
+      log(
+        `${recovered.length === 1 ? 'trial' : 'trials'} ${recovered.join(', ')} of dead workers marked failed (the budget runs them again)`,
+      );
     }
     const trials = await study.refresh();
     const failed = trials.filter((t) => t.state === 'failed').length;
     // Failed trials (a killed worker's, a crashed run's) do not spend the budget.
     const maxTrials = s.trials + failed;
-    const where = isPostgresUrl(s.storage) ? s.storage : s.storage;
     log(
-      `study ${s.study} in ${dir}: ${s.sampler} sampler, ${s.pruner} pruner, ${s.metric} (${s.direction}), ${trials.length - failed} of ${s.trials} trials done, ${s.workers} worker${s.workers > 1 ? 's' : ''}; storage ${where}`,
+      `study ${s.study} in ${dir}: ${s.sampler} sampler, ${s.pruner} pruner, ${s.metric} (${s.direction}), ${trials.length - failed} of ${s.trials} trials done, ${s.workers} worker${s.workers > 1 ? 's' : ''}; storage ${s.storage}`,
     );
     if (s.narrowedFrom)
       log(`space narrowed from ${s.narrowedFrom.dir}: ${JSON.stringify(s.space)}`);
@@ -270,10 +271,9 @@ export async function hpoCommand(parsed: Parsed, log: (s: string) => void): Prom
     if (interrupted)
       throw new Interrupted(`interrupted; resume with: trainkit hpo --resume ${dir}`);
     if (workerError) {
-      throw new StateError(
-        `${(workerError as Error).message.split('\n')[0]}; resume with: trainkit hpo --resume ${dir}`,
-        { argument: '--workers' },
-      );
+      // runWorkers names its `module` argument; here the message is about the workers alone.
+      const why = (workerError as Error).message.split('\n')[0]!.replace(/^module: /, '');
+      throw new StateError(`${why}; resume with: trainkit hpo --resume ${dir}`);
     }
     return 0;
   } finally {
