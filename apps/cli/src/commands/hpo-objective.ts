@@ -4,7 +4,7 @@
 // reported to the pruner. The study folder comes in TRAINKIT_HPO_DIR.
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { ConfigError, StateError } from '@trainkit/core';
+import { ConfigError, StateError, type TrainingListener } from '@trainkit/core';
 import { pruningListener, suggestSpace, type Trial, TrialPruned } from '@trainkit/hpo';
 import { parseCommand } from '../args';
 import { Interrupted } from '../usage-error';
@@ -12,6 +12,24 @@ import { writeFileAtomic } from '../write-atomic';
 import { formatParams, type HpoSettings } from './hpo-config';
 import { trainSpec } from './specs';
 import { train } from './train';
+
+/**
+ * Reports every epoch's metric to the trial and asks the pruner, except after the last epoch:
+ * stopping then saves nothing, and the finished run keeps its result (a complete trial).
+ */
+function trialListener(trial: Trial, monitor: string, epochs: number): TrainingListener {
+  const pruning = pruningListener(trial, { monitor });
+  return {
+    async onEpochEnd(e) {
+      if (e.epoch + 1 < epochs) return pruning.onEpochEnd?.(e);
+      const v = e.logs[monitor];
+      if (typeof v === 'number') await trial.report(e.epoch, v);
+    },
+    onTrainEnd(e) {
+      return pruning.onTrainEnd?.(e);
+    },
+  };
+}
 
 let settings: HpoSettings | undefined;
 function studySettings(): { dir: string; s: HpoSettings } {
@@ -43,7 +61,7 @@ export async function objective(trial: Trial): Promise<number> {
   );
   try {
     await train(parsed, (line) => lines.push(line), {
-      listeners: [pruningListener(trial, { monitor: s.metric })],
+      listeners: [trialListener(trial, s.metric, parsed.options.epochs as number)],
     });
   } catch (e) {
     if (e instanceof TrialPruned) {

@@ -101,7 +101,7 @@ export const hpoSpec: CommandSpec = {
     {
       name: 'narrow-from',
       type: 'string',
-      help: "coarse-to-fine: search a space narrowed around the best trials of this finished study's folder (its space and train options unless given)",
+      help: "coarse-to-fine: search a space narrowed around the best trials of this finished study's folder (its train options, metric, pruner and workers unless given)",
     },
     {
       name: 'narrow-top',

@@ -155,6 +155,7 @@ async function resolveSettings(
   let space: HpoSettings['space'];
   let trainOptions = o.train;
   let metric = o.metric as HpoSettings['metric'] | undefined;
+  let inherited: Partial<HpoSettings> = {};
   let narrowed: HpoSettings['narrowedFrom'];
   if (o.narrowFrom !== undefined) {
     if (o.space !== undefined)
@@ -163,6 +164,12 @@ async function resolveSettings(
     space = n.space;
     trainOptions ??= n.base.train;
     metric ??= n.base.metric;
+    // The fine study prunes and parallelises as the coarse one did unless told otherwise.
+    inherited = {
+      pruner: n.base.pruner,
+      prunerOptions: n.base.prunerOptions,
+      workers: n.base.workers,
+    };
     narrowed = n.narrowed;
   } else {
     if (o.narrowTop !== undefined) throw new UsageError('--narrow-top goes with --narrow-from');
@@ -187,11 +194,14 @@ async function resolveSettings(
     ...(o.timeout === undefined ? {} : { timeout: o.timeout as number }),
     sampler: (o.sampler as HpoSettings['sampler'] | undefined) ?? 'tpe',
     samplerOptions: (o.samplerOptions as Record<string, unknown> | undefined) ?? {},
-    pruner: (o.pruner as HpoSettings['pruner'] | undefined) ?? 'median',
-    prunerOptions: (o.prunerOptions as Record<string, unknown> | undefined) ?? {},
+    pruner: (o.pruner as HpoSettings['pruner'] | undefined) ?? inherited.pruner ?? 'median',
+    prunerOptions:
+      (o.prunerOptions as Record<string, unknown> | undefined) ??
+      (o.pruner === undefined ? inherited.prunerOptions : undefined) ??
+      {},
     gridPoints: (o.gridPoints as number | undefined) ?? 3,
     seed: (o.seed as number | undefined) ?? 0,
-    workers: (o.workers as number | undefined) ?? 1,
+    workers: (o.workers as number | undefined) ?? inherited.workers ?? 1,
     staleAfter: (o.staleAfter as number | undefined) ?? 120,
     space,
     train: parseTrainOptions(trainOptions, space),
