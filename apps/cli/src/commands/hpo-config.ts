@@ -159,18 +159,45 @@ export function parseTrainOptions(raw: unknown, space: SearchSpace): Record<stri
   return out;
 }
 
+/** The options each sampler and pruner takes from a config (the JSON-able ones). */
+const OPTION_KEYS: Record<string, string[]> = {
+  tpe: ['nStartupTrials', 'nEiCandidates', 'priorWeight', 'multivariate'],
+  random: [],
+  grid: [],
+  gp: ['nStartupTrials', 'nCandidates'],
+  cmaes: ['sigma0', 'populationSize'],
+  genetic: ['populationSize', 'tournamentSize', 'mutationProb', 'mutationScale'],
+  evolutionary: ['populationSize', 'tournamentSize', 'mutationProb', 'mutationScale'],
+  none: [],
+  median: ['nStartupTrials', 'nWarmupSteps'],
+  asha: ['minResource', 'reductionFactor', 'minEarlyStoppingRate'],
+  hyperband: ['minResource', 'maxResource', 'reductionFactor'],
+};
+
+/** Refuses an options object with keys `name` does not take (a typo would be ignored silently). */
+function checkOptionKeys(flag: string, name: string, options: unknown): Record<string, unknown> {
+  if (!isObject(options)) throw new UsageError(`${flag}: expected an object of options`);
+  const allowed = OPTION_KEYS[name] ?? [];
+  for (const k of Object.keys(options)) {
+    if (!allowed.includes(k)) {
+      throw new UsageError(
+        `${flag}: unknown option '${k}' for the ${name} ${flag === '--sampler-options' ? 'sampler' : 'pruner'} (${allowed.length ? `options: ${allowed.join(', ')}` : noOptions(name)})`,
+      );
+    }
+  }
+  return options;
+}
+const noOptions = (name: string) =>
+  name === 'grid' ? 'it takes none; use --grid-points' : 'it takes none';
+
 /** The sampler of the settings (grid: over `spaceGrid(space, gridPoints)`). */
 export function buildSampler(
   s: Pick<HpoSettings, 'sampler' | 'samplerOptions' | 'space' | 'gridPoints'>,
 ): Sampler {
-  const o = s.samplerOptions;
+  const o = checkOptionKeys('--sampler-options', s.sampler, s.samplerOptions);
   try {
     switch (s.sampler) {
       case 'grid':
-        if (Object.keys(o).length)
-          throw new UsageError(
-            '--sampler-options: the grid sampler takes none (use --grid-points)',
-          );
         return gridSampler(spaceGrid(s.space, { points: s.gridPoints }));
       case 'random':
         return randomSampler();
@@ -193,7 +220,7 @@ export function buildSampler(
 
 /** The pruner of the settings. */
 export function buildPruner(s: Pick<HpoSettings, 'pruner' | 'prunerOptions' | 'train'>): Pruner {
-  const o = s.prunerOptions;
+  const o = checkOptionKeys('--pruner-options', s.pruner, s.prunerOptions);
   try {
     switch (s.pruner) {
       case 'none':

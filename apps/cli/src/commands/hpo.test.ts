@@ -138,6 +138,17 @@ describe('hpo settings', () => {
     expect(() =>
       buildSampler({ ...base, sampler: 'tpe', samplerOptions: { nStartupTrials: -1 } }),
     ).toThrow(/--sampler-options/);
+    expect(() =>
+      buildSampler({ ...base, sampler: 'tpe', samplerOptions: { nStartup: 3 } }),
+    ).toThrow(
+      /--sampler-options: unknown option 'nStartup' for the tpe sampler \(options: nStartupTrials/,
+    );
+    expect(() => buildSampler({ ...base, sampler: 'grid', samplerOptions: { points: 3 } })).toThrow(
+      /use --grid-points/,
+    );
+    expect(() => buildPruner({ pruner: 'asha', prunerOptions: { eta: 3 }, train: {} })).toThrow(
+      /--pruner-options: unknown option 'eta' for the asha pruner/,
+    );
   });
 
   it("reads the README's study.yaml: a space over three train options, TPE, median pruner, 2 workers", () => {
