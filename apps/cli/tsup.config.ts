@@ -3,7 +3,12 @@ import { defineConfig } from 'tsup';
 // The CLI entry gets a shebang; workspace packages and tfjs stay external (resolved from
 // node_modules at run time, so one tfjs engine exists).
 export default defineConfig({
-  entry: ['src/cli.ts', 'src/index.ts'],
+  // hpo-objective: the module each `trainkit hpo` worker process imports (found beside the chunks).
+  entry: {
+    cli: 'src/cli.ts',
+    index: 'src/index.ts',
+    'hpo-objective': 'src/commands/hpo-objective.ts',
+  },
   format: ['esm'],
   dts: { entry: 'src/index.ts' },
   sourcemap: true,

@@ -1,5 +1,7 @@
 import { isTrainkitError } from '@trainkit/core';
 import { type CommandSpec, helpText, type Parsed, parseCommand } from './args';
+import { hpoSpec } from './commands/hpo-spec';
+import { lrFindSpec } from './commands/lr-find-spec';
 import {
   benchSpec,
   diagnoseSpec,
@@ -22,6 +24,8 @@ export const COMMANDS: { spec: CommandSpec; load: () => Promise<Run> }[] = [
   { spec: trainSpec, load: async () => (await import('./commands/train')).train },
   { spec: pcaSpec, load: async () => (await import('./commands/pca')).pcaCommand },
   { spec: transferSpec, load: async () => (await import('./commands/transfer')).transferCommand },
+  { spec: hpoSpec, load: async () => (await import('./commands/hpo')).hpoCommand },
+  { spec: lrFindSpec, load: async () => (await import('./commands/lr-find')).lrFindCommand },
   { spec: summarySpec, load: async () => (await import('./commands/summary')).summaryCommand },
   { spec: reportSpec, load: async () => (await import('./commands/report')).report },
   { spec: diagnoseSpec, load: async () => (await import('./commands/report')).diagnoseCommand },

@@ -17,6 +17,7 @@ export { type GeneticOptions, geneticSampler } from './genetic-sampler';
 export { type GpOptions, gpSampler } from './gp-sampler';
 export { gridSampler } from './grid-sampler';
 export { paramImportances } from './importance';
+export { type NarrowSpaceOptions, narrowSpace } from './narrow-space';
 export {
   optimizationHistorySvg,
   parallelCoordinatesSvg,
@@ -44,6 +45,8 @@ export {
 export { pruningListener } from './pruning-listener';
 export { randomSampler, sampleUniform } from './random-sampler';
 export { type SampleContext, type Sampler, score } from './sampler';
+export { type SearchSpace, suggestSpace } from './search-space';
+export { spaceGrid } from './space-grid';
 export {
   applyOp,
   InMemoryStorage,

@@ -8,6 +8,11 @@ export {
   type EvaluationWithReport,
   evaluateFunction,
 } from './evaluate';
+export {
+  type FindLearningRateOptions,
+  findLearningRate,
+  type LearningRateFinderResult,
+} from './find-learning-rate';
 export { evaluate, fit, type TrainableModel } from './fit';
 export { type FitOptions, type FitResult, fitFunction } from './fit-function';
 export {

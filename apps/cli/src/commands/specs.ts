@@ -18,7 +18,14 @@ export const OPTIMIZERS = [
   'rmsprop',
   'adagrad',
 ] as const;
-export const SCHEDULES = ['constant', 'cosine', 'step', 'exponential', 'onecycle'] as const;
+export const SCHEDULES = [
+  'constant',
+  'cosine',
+  'step',
+  'exponential',
+  'inverse-time',
+  'onecycle',
+] as const;
 export const INITS = [
   'default',
   'glorotUniform',
@@ -155,7 +162,7 @@ export const trainSpec: CommandSpec = {
       name: 'schedule',
       type: SCHEDULES,
       default: 'constant',
-      help: 'learning-rate schedule over the run',
+      help: 'learning-rate schedule over the run (inverse-time: lr / (1 + t), t in epochs)',
     },
     { name: 'warmup', type: 'int', min: 0, help: 'linear warm-up steps before the schedule' },
     {

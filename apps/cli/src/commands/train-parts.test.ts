@@ -118,6 +118,29 @@ describe('initialize', () => {
 });
 
 describe('buildOptimizer and augmentation', () => {
+  it('anneals the learning rate as lr / (1 + t) with --schedule inverse-time (t in epochs)', () => {
+    // Plain SGD: the update of a weight whose gradient is 1 is -lr(step).
+    const opt = buildOptimizer(
+      { ...base, optimizer: 'sgd', lr: 0.3, schedule: 'inverse-time' },
+      100,
+      10,
+    );
+    const w = { w: tf.variable(tf.zeros([1])) };
+    const state = opt.init(w);
+    const g = { w: tf.ones([1]) };
+    const lrAt = (step: number) => {
+      const out = opt.update(g, state, w, { step });
+      const lr = -(out.updates.w as tf.Tensor).dataSync()[0]!;
+      tf.dispose([...Object.values(out.updates), ...Object.values(out.state)]);
+      return lr;
+    };
+    expect(lrAt(0)).toBeCloseTo(0.3, 6);
+    expect(lrAt(10)).toBeCloseTo(0.3 / 2, 6); // after one epoch of 10 steps
+    expect(lrAt(25)).toBeCloseTo(0.3 / 3.5, 6);
+    expect(lrAt(90)).toBeCloseTo(0.3 / 10, 6);
+    tf.dispose([w.w, g.w, ...Object.values(state)]);
+  });
+
   it('builds each optimizer and schedule, and refuses weight decay where it has no meaning', () => {
     for (const optimizer of OPTIMIZERS) {
       for (const schedule of SCHEDULES) {

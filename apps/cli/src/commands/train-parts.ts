@@ -24,6 +24,7 @@ import {
   constant,
   cosineDecay,
   exponentialDecay,
+  inverseTimeDecay,
   linearWarmup,
   momentum,
   nesterov,
@@ -196,6 +197,14 @@ function schedule(o: TrainOptions, totalSteps: number, stepsPerEpoch: number): H
       s = exponentialDecay({
         initialValue: lr,
         decayRate: 0.8,
+        decaySteps: Math.max(1, stepsPerEpoch),
+      });
+      break;
+    case 'inverse-time':
+      // 1/t annealing, t counted in epochs (continuously): lr / (1 + step / stepsPerEpoch).
+      s = inverseTimeDecay({
+        initialValue: lr,
+        decayRate: 1,
         decaySteps: Math.max(1, stepsPerEpoch),
       });
       break;

@@ -132,8 +132,15 @@ function epochLines(epochs: number, log: (s: string) => void): TrainingListener 
   };
 }
 
-/** `trainkit train`: returns the exit code (0, or 130 when interrupted). */
-export async function train(parsed: Parsed, log: (s: string) => void): Promise<number> {
+/**
+ * `trainkit train`: returns the exit code (0, or 130 when interrupted). `hooks.listeners` join
+ * the run's listeners (`trainkit hpo` reports each epoch to its trial's pruner this way).
+ */
+export async function train(
+  parsed: Parsed,
+  log: (s: string) => void,
+  hooks: { listeners?: TrainingListener[] } = {},
+): Promise<number> {
   const { o, dir, resume } = resolveOptions(parsed);
   const checkpointDir = join(dir, 'checkpoint');
   let checkpoint: Checkpoint | undefined;
@@ -160,15 +167,18 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
   });
   const backend = await startBackend(o.backend, log);
   const raw = subset(data.train, o.limit, o.seed);
+  // Split first: standardization statistics come from the training part only (fitting them on
+  // train + validation would leak the validation images into the preprocessing).
+  const parts =
+    o.validation > 0
+      ? splitDataset(raw, { validation: o.validation, stratify: true, rng: o.seed })
+      : { train: raw, validation: undefined };
   const norm =
     o.normalize === 'standardize'
-      ? fitPixelNormalization(raw, { maxValue: data.maxValue })
+      ? fitPixelNormalization(parts.train, { maxValue: data.maxValue })
       : pixelNormalization({ mode: o.normalize, maxValue: data.maxValue });
-  const all = raw.normalize(norm);
-  const { train: trainDs, validation } =
-    o.validation > 0
-      ? splitDataset(all, { validation: o.validation, stratify: true, rng: o.seed })
-      : { train: all, validation: undefined };
+  const trainDs = parts.train.normalize(norm);
+  const validation = parts.validation?.normalize(norm);
   const testDs = subset(data.test, o.testLimit, o.seed).normalize(norm);
   log(
     `data: ${data.name}, ${trainDs.size} train / ${validation?.size ?? 0} validation / ${testDs.size} test, examples [${trainDs.shape.join(', ')}], ${trainDs.numClasses} classes`,
@@ -266,6 +276,7 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
         throw new UsageError('--early-stopping needs a validation split (--validation > 0)');
       listeners.push(earlyStopping({ monitor: 'val_loss', patience: o.earlyStopping }));
     }
+    listeners.push(...(hooks.listeners ?? []));
     log(
       `training: ${o.epochs} epochs of ${stepsPerEpoch} steps, batch ${o.batchSize}, ${o.optimizer} lr ${o.lr}${o.schedule !== 'constant' ? ` (${o.schedule})` : ''}${resume ? `, resuming at epoch ${checkpoint?.epoch} (step ${checkpoint?.step}${checkpoint?.batch ? `, batch ${checkpoint.batch} of epoch ${checkpoint.epoch + 1}` : ''})` : ''}; run folder ${dir}`,
     );
