@@ -222,7 +222,7 @@ describe('swapping the averaged weights in and out', () => {
         avg.restore();
         await avg.withAveraged(() => undefined);
         avg.applyTo();
-        avg.dispose(); // restores and frees
+        avg.dispose(); // keeps the applied weights, frees the backup
       }
     }, 'weight averages');
     tf.dispose([...Object.values(params), data.x, data.y]);
@@ -280,5 +280,21 @@ describe('swapping the averaged weights in and out', () => {
       const again = weightAverageFromJSON(JSON.parse(JSON.stringify(avg.toJSON())));
       expect(again.toJSON()).toEqual(avg.toJSON());
     }
+  });
+});
+
+describe('dispose after applyTo', () => {
+  it('keeps the averaged weights in the model (apply, then dispose = keep the average)', () => {
+    const w = tf.variable(tf.tensor1d([1]));
+    const swa = stochasticWeightAveraging();
+    swa.update({ w });
+    w.assign(tf.tensor1d([3]));
+    swa.update({ w });
+    const before = tf.memory().numTensors;
+    swa.applyTo({ w });
+    swa.dispose();
+    expect(w.dataSync()[0]).toBe(2);
+    expect(tf.memory().numTensors).toBe(before - 1); // the one average Variable freed, no backup left
+    w.dispose();
   });
 });

@@ -34,7 +34,7 @@ export interface WeightAverage extends TrainingListener {
   restore(): void;
   /** Runs `fn` with the averaged weights swapped in, and restores the model's own afterwards. */
   withAveraged<T>(fn: () => T | Promise<T>, params?: Params): Promise<T>;
-  /** Frees the average and any backup. */
+  /** Frees the average and any backup; weights swapped in by `applyTo` stay in the model. */
   dispose(): void;
   toJSON(): Serialized;
 }
@@ -158,7 +158,9 @@ export abstract class AveragedWeights implements WeightAverage {
   }
 
   dispose(): void {
-    if (this.backup) this.restore();
+    // Weights swapped in stay in the model (apply, then dispose = keep the average).
+    if (this.backup) tf.dispose(Object.values(this.backup.values));
+    this.backup = undefined;
     tf.dispose(Object.values(this.avg ?? {}));
     this.avg = undefined;
     this.disposed = true;
