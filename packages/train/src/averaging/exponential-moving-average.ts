@@ -55,8 +55,9 @@ class ExponentialMovingAverage extends AveragedWeights {
   private readonly everySteps: number;
   private lastStep = -1;
 
-  constructor(options: ExponentialMovingAverageOptions) {
-    const decay = checkDecay(options?.decay ?? 0.999);
+  constructor(options: ExponentialMovingAverageOptions = {}) {
+    options ??= {};
+    const decay = checkDecay(options.decay ?? 0.999);
     const debias = options.debias ?? false;
     if (typeof debias !== 'boolean') {
       throw new ConfigError('must be a boolean', { argument: 'debias', received: debias });

@@ -55,7 +55,8 @@ class StochasticWeightAveraging extends AveragedWeights {
       combine: (avg, p, n) => (n === 0 ? tf.clone(p) : tf.add(avg, tf.div(tf.sub(p, avg), n + 1))),
       read: (avg) => tf.clone(avg),
     });
-    this.startEpoch = assertNumber('startEpoch', options?.startEpoch ?? 0, {
+    options ??= {};
+    this.startEpoch = assertNumber('startEpoch', options.startEpoch ?? 0, {
       min: 0,
       integer: true,
     });

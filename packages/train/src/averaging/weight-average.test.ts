@@ -9,6 +9,7 @@ import { exponentialMovingAverage } from './exponential-moving-average';
 import { stochasticWeightAveraging } from './stochastic-weight-averaging';
 import type { WeightAverage } from './weight-average';
 import { weightAverageFromJSON } from './weight-average-from-json';
+import { weightSnapshots } from './weight-snapshots';
 
 /** Feeds the weight values `ws` (one scalar weight) to `avg` by hand and reads the average. */
 function feed(avg: WeightAverage, ws: number[]): number {
@@ -268,6 +269,8 @@ describe('swapping the averaged weights in and out', () => {
     expect(arg(() => stochasticWeightAveraging({ everyEpochs: 0 }))).toBe('everyEpochs');
     expect(arg(() => stochasticWeightAveraging({ everySteps: -3 }))).toBe('everySteps');
     expect(arg(() => weightAverageFromJSON({ kind: 'nope' }))).toBe('json');
+    expect(arg(() => weightSnapshots({ epochs: 5 as never }))).toBe('epochs');
+    expect(() => exponentialMovingAverage(null as never)).not.toThrow();
   });
 
   it('round-trips its configuration through JSON', () => {

@@ -45,15 +45,16 @@ export interface WeightSnapshots extends TrainingListener {
  * const ensemble = snapshotEnsemble(model, snaps.snapshots, { output: 'logits' });
  */
 export function weightSnapshots(options: WeightSnapshotsOptions = {}): WeightSnapshots {
-  const chosen = options?.epochs?.map((e, i) =>
-    assertNumber(`epochs[${i}]`, e, { min: 0, integer: true }),
-  );
+  options ??= {};
   if (options.epochs !== undefined && !Array.isArray(options.epochs)) {
     throw new ConfigError('must be an array of epoch numbers', {
       argument: 'epochs',
       received: options.epochs,
     });
   }
+  const chosen = options.epochs?.map((e, i) =>
+    assertNumber(`epochs[${i}]`, e, { min: 0, integer: true }),
+  );
   const startEpoch = assertNumber('startEpoch', options.startEpoch ?? 0, { min: 0, integer: true });
   const everyEpochs = assertNumber('everyEpochs', options.everyEpochs ?? 1, {
     min: 1,
