@@ -1,9 +1,11 @@
 import * as tf from '@tensorflow/tfjs-core';
+import * as tfl from '@tensorflow/tfjs-layers';
 import { errorCode, expectNoLeaks } from '@trainkit/core/test';
 import { constant, sgd } from '@trainkit/optimizers';
 import { describe, expect, it } from 'vitest';
 import { blobs } from '../../test/blobs';
 import { fitFunction } from '../fit-function';
+import { toLayersCallback } from '../layers-callback';
 import { softmaxCrossEntropy } from '../losses/softmax-cross-entropy';
 import { exponentialMovingAverage } from './exponential-moving-average';
 import { stochasticWeightAveraging } from './stochastic-weight-averaging';
@@ -299,5 +301,41 @@ describe('dispose after applyTo', () => {
     expect(w.dataSync()[0]).toBe(2);
     expect(tf.memory().numTensors).toBe(before - 1); // the one average Variable freed, no backup left
     w.dispose();
+  });
+});
+
+describe('under tfjs model.fit (toLayersCallback)', () => {
+  it('the EMA counts every batch and the SWA every epoch, and swap into the model', async () => {
+    const data = blobs(40);
+    const yf = tf.cast(data.y, 'float32');
+    const model = tfl.sequential({ layers: [tfl.layers.dense({ units: 3, inputShape: [2] })] });
+    model.compile({ optimizer: 'sgd', loss: 'sparseCategoricalCrossentropy' });
+    const ema = exponentialMovingAverage({ decay: 0.5 });
+    const swa = stochasticWeightAveraging({ startEpoch: 1 });
+    const kernels: number[][] = [];
+    await model.fit(data.x, yf, {
+      epochs: 3,
+      batchSize: 10,
+      verbose: 0,
+      callbacks: [
+        toLayersCallback(ema),
+        toLayersCallback(swa),
+        toLayersCallback({
+          onEpochEnd: () => void kernels.push(Array.from(model.getWeights()[0]!.dataSync())),
+        }),
+      ],
+    });
+    expect(ema.count).toBe(12); // 4 batches x 3 epochs
+    expect(swa.count).toBe(2); // epochs 1 and 2
+    swa.applyTo();
+    Array.from(model.getWeights()[0]!.dataSync()).forEach((v, i) => {
+      expect(v).toBeCloseTo(((kernels[1]![i] as number) + (kernels[2]![i] as number)) / 2, 5);
+    });
+    swa.restore();
+    expect(Array.from(model.getWeights()[0]!.dataSync())).toEqual(kernels[2]);
+    ema.dispose();
+    swa.dispose();
+    tf.dispose([data.x, data.y, yf]);
+    model.dispose();
   });
 });
