@@ -2,11 +2,16 @@
 // one-hot and pixel normalisation. Browser-safe; Node-only loaders are in '@trainkit/data/node'.
 export { CIFAR10_CLASSES, parseCifar10 } from './cifar10';
 export { FASHION_MNIST_CLASSES } from './class-names';
+export {
+  type CrossValidationOptions,
+  crossValidationSplits,
+} from './cross-validation-splits';
 export { type CsvOptions, parseCsv } from './csv';
 export { type Batch, type BatchOptions, Dataset, type DatasetInit, type Examples } from './dataset';
 export { gunzip, isGzip, maybeGunzip } from './gunzip';
 export { type IdxArray, type IdxDType, parseIdx, readIdx } from './idx';
 export { datasetFromIdx } from './idx-dataset';
+export { type Fold, type KFoldOptions, kFold } from './k-fold';
 export { oneHot } from './one-hot';
 export {
   fitPixelNormalization,
@@ -17,4 +22,5 @@ export {
   registerDataKinds,
 } from './pixel-normalization';
 export { type SplitOptions, type Splits, splitDataset } from './split';
+export { type StratifiedKFoldOptions, stratifiedKFold } from './stratified-k-fold';
 export { type TarEntry, untar } from './tar';

@@ -2,17 +2,20 @@ import { gzipSync } from 'node:zlib';
 import { expectNoLeaks } from '@trainkit/test-utils';
 import { describe, it } from 'vitest';
 import { parseCifar10 } from './cifar10';
+import { crossValidationSplits } from './cross-validation-splits';
 import { parseCsv } from './csv';
 import { Dataset } from './dataset';
 import { gunzip, maybeGunzip } from './gunzip';
 import { parseIdx, readIdx } from './idx';
 import { datasetFromIdx } from './idx-dataset';
+import { kFold } from './k-fold';
 import {
   fitPixelNormalization,
   pixelNormalization,
   pixelNormalizationFromJSON,
 } from './pixel-normalization';
 import { splitDataset } from './split';
+import { stratifiedKFold } from './stratified-k-fold';
 import { untar } from './tar';
 
 // The typed-array functions create no tensors; these checks keep it that way.
@@ -43,6 +46,21 @@ describe('no tensor leaks in the typed-array API', () => {
       ds.normalize(n);
       pixelNormalizationFromJSON(pixelNormalization({ mode: 'symmetric' }).toJSON()).apply([1, 2]);
       splitDataset(ds, { validation: 0.5, stratify: true });
+    });
+  });
+});
+
+describe('no tensor leaks in cross-validation', () => {
+  it('kFold, stratifiedKFold and crossValidationSplits', async () => {
+    const ds = new Dataset({
+      x: new Uint8Array(12),
+      y: [0, 1, 0, 1, 0, 1, 0, 1, 0, 1, 0, 1],
+      shape: [1],
+    });
+    await expectNoLeaks(() => {
+      kFold(12, { k: 3, shuffle: true, rng: 1 });
+      stratifiedKFold(ds.y, { k: 3, shuffle: true });
+      for (const f of crossValidationSplits(ds, { k: 2, stratify: true })) f.train.histogram();
     });
   });
 });

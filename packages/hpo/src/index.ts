@@ -1,5 +1,11 @@
 export { type CmaEsOptions, cmaEsSampler } from './cma-es-sampler';
 export {
+  type CrossValidateOptions,
+  type CrossValidationResult,
+  crossValidate,
+  crossValidatedObjective,
+} from './cross-validate';
+export {
   type CategoricalDistribution,
   type Choice,
   categorical,

@@ -8,6 +8,7 @@ export { chain } from './chain';
 export { choleskySolve } from './cholesky';
 export { type ClipByGlobalNormOptions, clipByGlobalNorm } from './clip-by-global-norm';
 export { type ClipByValueOptions, clipByValue } from './clip-by-value';
+export { type EmaOptions, ema } from './ema';
 export type { LossClosure } from './flat-objective';
 export { freeze } from './freeze';
 export { type HessianOptions, hessian } from './hessian';
@@ -37,6 +38,7 @@ export {
   reduceOnPlateau,
 } from './schedules/reduce-on-plateau';
 export { type StepDecayOptions, stepDecay } from './schedules/step-decay';
+export { type SwaScheduleOptions, swaSchedule } from './schedules/swa-schedule';
 export { type SgdOptions, sgd } from './sgd';
 export { type HessianFn, softmaxRegressionHessian } from './softmax-regression-hessian';
 export { LayersOptimizer, registerLayersOptimizer, toLayersOptimizer } from './to-layers-optimizer';

@@ -12,6 +12,7 @@ import { addDecayedWeights } from './add-decayed-weights';
 import { chain } from './chain';
 import { clipByGlobalNorm } from './clip-by-global-norm';
 import { clipByValue } from './clip-by-value';
+import { ema } from './ema';
 import { freeze } from './freeze';
 import { hyperFromJSON } from './hyper';
 import { lbfgs } from './lbfgs';
@@ -34,6 +35,7 @@ import { piecewiseConstant } from './schedules/piecewise-constant';
 import { polynomialDecay } from './schedules/polynomial-decay';
 import { reduceOnPlateau } from './schedules/reduce-on-plateau';
 import { stepDecay } from './schedules/step-decay';
+import { swaSchedule } from './schedules/swa-schedule';
 import { sgd } from './sgd';
 import { traceMomentum } from './trace-momentum';
 
@@ -71,6 +73,7 @@ export function registerOptimizerKinds(): void {
   registerKind('optimizers.scaleByRss', (j) => scaleByRss(opts(j)));
   registerKind('optimizers.traceMomentum', (j) => traceMomentum(opts(j)));
   registerKind('optimizers.addDecayedWeights', (j) => addDecayedWeights(opts(j, lr)));
+  registerKind('optimizers.ema', (j) => ema(opts(j)));
   registerKind('optimizers.clipByValue', (j) => clipByValue(opts(j)));
   registerKind('optimizers.clipByGlobalNorm', (j) => clipByGlobalNorm(opts(j)));
   registerKind('optimizers.chain', (j) => chain(...(j.transforms as Serialized[]).map(T)));
@@ -94,6 +97,7 @@ export function registerOptimizerKinds(): void {
     const { schedule, ...rest } = opts(j);
     return linearWarmup(fromJSON<Schedule>(schedule), rest);
   });
+  registerKind('schedules.swa', (j) => swaSchedule(opts(j, ['schedule'])));
   registerKind('schedules.reduceOnPlateau', (j) => {
     const { state, ...rest } = opts(j);
     return reduceOnPlateau(rest, state ? { ...state, best: state.best ?? undefined } : undefined);

@@ -1,6 +1,32 @@
 // @trainkit/train: the training loop: losses, metrics, validation, events lending gradients and updates, checkpoints.
+export {
+  type ExponentialMovingAverageOptions,
+  exponentialMovingAverage,
+} from './averaging/exponential-moving-average';
+export type { ModelWithWeights } from './averaging/model-weights';
+export {
+  type StochasticWeightAveragingOptions,
+  stochasticWeightAveraging,
+} from './averaging/stochastic-weight-averaging';
+export type { WeightAverage } from './averaging/weight-average';
+export { weightAverageFromJSON } from './averaging/weight-average-from-json';
+export {
+  type WeightSnapshots,
+  type WeightSnapshotsOptions,
+  weightSnapshots,
+} from './averaging/weight-snapshots';
 export type { Batch, TrainData } from './batches';
 export { type Checkpoint, restoreWeights, type SavedTensor } from './checkpoint';
+export {
+  Ensemble,
+  type EnsembleEvaluateOptions,
+  type EnsembleMember,
+  type EnsembleOptions,
+  type EnsemblePredictOptions,
+  type FunctionModel,
+  predictionEnsemble,
+  snapshotEnsemble,
+} from './ensemble';
 export {
   type ClassificationReportOptions,
   type EvaluateOptions,
