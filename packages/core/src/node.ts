@@ -1,0 +1,9 @@
+// Node-only entry of @trainkit/core (`@trainkit/core/node`): durable file writes.
+export {
+  appendLines,
+  createFolderExclusive,
+  type FileData,
+  fileError,
+  fsyncDirectory,
+  writeFileAtomic,
+} from './durable-files';
