@@ -1,7 +1,13 @@
 // @trainkit/train: the training loop: losses, metrics, validation, events lending gradients and updates, checkpoints.
 export type { Batch, TrainData } from './batches';
 export { type Checkpoint, restoreWeights, type SavedTensor } from './checkpoint';
-export { restoreCheckpoint, saveCheckpoint } from './checkpoint-node';
+export {
+  type ReadCheckpoint,
+  readCheckpoint,
+  restoreCheckpoint,
+  type SaveCheckpointOptions,
+  saveCheckpoint,
+} from './checkpoint-node';
 export { type EvaluateOptions, evaluateFunction } from './evaluate';
 export { evaluate, fit, type TrainableModel } from './fit';
 export { type FitOptions, type FitResult, fitFunction } from './fit-function';
