@@ -2,7 +2,13 @@ import { mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { appendLines, createFolderExclusive, fileError, writeFileAtomic } from './durable-files';
+import {
+  appendLines,
+  createFolderExclusive,
+  fileError,
+  removeTemporaryFiles,
+  writeFileAtomic,
+} from './durable-files';
 import { IOError } from './errors';
 
 const fresh = () => mkdtempSync(join(tmpdir(), 'trainkit-durable-'));
@@ -14,6 +20,12 @@ describe('durable files', () => {
     writeFileAtomic(path, '{"a":1}');
     writeFileAtomic(path, new Uint8Array([0x7b, 0x7d]));
     expect(readFileSync(path, 'utf8')).toBe('{}');
+    expect(readdirSync(join(dir, 'sub'))).toEqual(['config.json']);
+    // a leftover temporary file of a crash does not block the next write, and can be removed
+    writeFileSync(join(dir, 'sub', '.config.json.tmp'), 'torn');
+    writeFileAtomic(path, 'new');
+    expect(readFileSync(path, 'utf8')).toBe('new');
+    expect(removeTemporaryFiles(join(dir, 'sub'))).toBe(1);
     expect(readdirSync(join(dir, 'sub'))).toEqual(['config.json']);
   });
 

@@ -8,6 +8,7 @@ import {
   ftruncateSync,
   mkdirSync,
   openSync,
+  readdirSync,
   readSync,
   renameSync,
   rmSync,
@@ -78,11 +79,19 @@ let counter = 0;
  */
 export function writeFileAtomic(path: string, data: FileData): void {
   const dir = dirname(path);
-  const tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+  // `.<name>.tmp` (a fixed name: fault-injection tools can aim at it), or, when that exists (a
+  // concurrent writer, or a crash's leftover), a name of this process's own.
+  let tmp = join(dir, `.${basename(path)}.tmp`);
   let fd: number | undefined;
   try {
     mkdirSync(dir, { recursive: true });
-    fd = openSync(tmp, 'wx', 0o644);
+    try {
+      fd = openSync(tmp, 'wx', 0o644);
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST') throw e;
+      tmp = join(dir, `.${basename(path)}.${process.pid}.${++counter}.tmp`);
+      fd = openSync(tmp, 'wx', 0o644);
+    }
     writeAll(fd, bytesOf(data));
     fsyncSync(fd);
     closeSync(fd);
@@ -146,6 +155,29 @@ function repairTornTail(fd: number): number {
   }
   ftruncateSync(fd, 0);
   return size;
+}
+
+/**
+ * Removes the temporary files that interrupted {@link writeFileAtomic} calls left in `dir`
+ * (`.<name>.tmp`); call it only while no other process writes there. Returns how many.
+ *
+ * @example removeTemporaryFiles('runs/a');
+ */
+export function removeTemporaryFiles(dir: string): number {
+  let n = 0;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return 0;
+  }
+  for (const name of names) {
+    if (/^\..+\.tmp$/.test(name)) {
+      rmSync(join(dir, name), { force: true });
+      n += 1;
+    }
+  }
+  return n;
 }
 
 /**

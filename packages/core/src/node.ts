@@ -5,5 +5,6 @@ export {
   type FileData,
   fileError,
   fsyncDirectory,
+  removeTemporaryFiles,
   writeFileAtomic,
 } from './durable-files';

@@ -11,7 +11,7 @@ import {
   type TrainEndEvent,
   type TrainingListener,
 } from '@trainkit/core';
-import { createFolderExclusive, writeFileAtomic } from '@trainkit/core/node';
+import { createFolderExclusive, removeTemporaryFiles, writeFileAtomic } from '@trainkit/core/node';
 import {
   type Dataset,
   fitPixelNormalization,
@@ -206,6 +206,8 @@ function claimRunFolder(r: Resolved): { dir: string; release: () => void } {
       rmSync(lock, { force: true });
     }
   }
+  // Temporary files of writes a crash cut short (this process now owns the folder).
+  for (const d of [dir, join(dir, 'model')]) removeTemporaryFiles(d);
   return { dir, release: () => rmSync(lock, { force: true }) };
 }
 
