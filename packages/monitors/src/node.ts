@@ -35,6 +35,7 @@ export function jsonlSink(path: string): Sink {
       buffer.push(r);
       if (buffer.length >= 64 || r.type === 'epoch' || r.type === 'end') flush();
     },
+    flush,
     close: flush,
   };
 }

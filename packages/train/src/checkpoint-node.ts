@@ -232,7 +232,10 @@ async function readUnit(dir: string, argument: string): Promise<Unit> {
         cause: e,
       });
     }
-    manifest = undefined; // a checkpoint written before manifests: read as it is
+    // No manifest: a checkpoint written before manifests, or the very first save cut before its
+    // manifest (then its parts, checkpoint.json last, all come from that one save). Read as it is,
+    // with the other plain files of the folder as its extra files.
+    manifest = undefined;
   }
   assertCheckpoint(meta, 'checkpoint.json');
   const files: Record<string, Uint8Array> = {};
@@ -271,6 +274,12 @@ async function readUnit(dir: string, argument: string): Promise<Unit> {
           receivedText: `${bytes.byteLength} bytes with another checksum`,
         });
       }
+    }
+  }
+  if (manifest === undefined) {
+    for (const e of await fs.readdir(dir, { withFileTypes: true })) {
+      if (!e.isFile() || e.name.startsWith('.') || RESERVED.has(e.name)) continue;
+      files[e.name] = new Uint8Array(await fs.readFile(path.join(dir, e.name)));
     }
   }
   try {

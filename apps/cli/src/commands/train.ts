@@ -443,9 +443,10 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
     let configSaved = !resolved.viaResume;
     if (configSaved) writeJson(join(dir, 'config.json'), config);
 
+    const metricsSink = jsonlSink(join(dir, 'metrics.jsonl'));
     const mon = monitor({
       every: 10,
-      sinks: [jsonlSink(join(dir, 'metrics.jsonl')), tensorboardFileSink(join(dir, 'tensorboard'))],
+      sinks: [metricsSink, tensorboardFileSink(join(dir, 'tensorboard'))],
     });
     let stopSignal: keyof typeof SIGNAL_EXIT | undefined;
     let firstSignal = 0;
@@ -532,6 +533,9 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
         ...(valT ? { validationData: valT } : {}),
         ...(checkpoint ? { resumeFrom: checkpoint } : {}),
         onCheckpoint: async (c) => {
+          // The metrics up to this point on disk first: a resume keeps them and adds the rest.
+          await mon.flush();
+          await metricsSink.flush?.();
           // One unit: tensors, all model weights (batch-norm statistics too) and the history.
           const files = await modelFiles(model);
           files['run.json'] = JSON.stringify(soFar());
