@@ -68,9 +68,10 @@ const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
  */
 export function coerce(flag: FlagSpec, value: unknown, where = `--${flag.name}`): unknown {
   const bad = (expected: string): never => {
-    throw new UsageError(
-      `invalid value for ${where}: ${JSON.stringify(value)} (expected ${expected})`,
-    );
+    // JSON.stringify writes Infinity and NaN as `null`: show them as they are.
+    const shown =
+      typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+    throw new UsageError(`invalid value for ${where}: ${shown} (expected ${expected})`);
   };
   const t = flag.type;
   if (Array.isArray(t)) {

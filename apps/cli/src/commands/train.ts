@@ -5,6 +5,7 @@ import type * as tfl from '@tensorflow/tfjs-layers';
 import { summary } from '@trainkit/architectures';
 import {
   IOError,
+  isTrainkitError,
   type Logs,
   NaNError,
   ShapeError,
@@ -299,8 +300,37 @@ function epochLines(epochs: number, log: (s: string) => void): TrainingListener 
 /** Exit codes of a run stopped by a signal (128 + the signal's number). */
 const SIGNAL_EXIT = { SIGINT: 130, SIGTERM: 143 } as const;
 
+/** Library argument names in errors, and the flag of this command that they come from. */
+const FLAG_OF: Record<string, string> = {
+  x: '--dataset',
+  y: '--dataset',
+  data: '--dataset',
+  validationData: '--validation',
+  dir: '--resume',
+  'checkpoint.json': '--resume',
+  path: '--resume',
+};
+
 /** `trainkit train`: returns the exit code (0; 130 / 143 when stopped by SIGINT / SIGTERM). */
 export async function train(parsed: Parsed, log: (s: string) => void): Promise<number> {
+  try {
+    return await trainRun(parsed, log);
+  } catch (e) {
+    throw namingTheFlag(e);
+  }
+}
+
+/** A library error about `x`, `dir`, ... named by the user's flag instead. */
+function namingTheFlag(e: unknown): unknown {
+  if (!isTrainkitError(e) || e.argument === undefined) return e;
+  const root = e.argument.split(/[.[]/)[0] as string;
+  const flag = FLAG_OF[e.argument] ?? FLAG_OF[root];
+  if (flag === undefined || !e.message.startsWith(`${e.argument}: `)) return e;
+  const Ctor = e.constructor as new (m: string, d: { argument: string; cause: unknown }) => Error;
+  return new Ctor(e.message.slice(e.argument.length + 2), { argument: flag, cause: e });
+}
+
+async function trainRun(parsed: Parsed, log: (s: string) => void): Promise<number> {
   const resolved = resolveOptions(parsed);
   const { o, resume, restart } = resolved;
   const archGiven = o.archOptions as unknown;
