@@ -128,8 +128,18 @@ export async function saveCheckpoint(
   }
   fs.mkdirSync(dir, { recursive: true });
   removeLeftovers(fs, path, dir);
-  // Keep the current unit, if it verifies, as the previous one (hard links: no copy).
-  const current = await verifiedFiles(dir);
+  // Keep the current unit, if it verifies, as the previous one (hard links: no copy). A unit this
+  // process wrote itself (its manifest unchanged on disk) is not read back again.
+  const key = path.resolve(dir);
+  const mine = lastWritten.get(key);
+  let current: string[] | undefined;
+  if (
+    mine !== undefined &&
+    readText(fs, path.join(dir, MANIFEST)) === mine.text &&
+    mine.files.every((f) => stamp(fs, path.join(dir, f)) === mine.stamps[f])
+  ) {
+    current = mine.files;
+  } else current = await verifiedFiles(dir);
   if (current) {
     const prev = path.join(dir, PREVIOUS);
     fs.rmSync(prev, { recursive: true, force: true });
@@ -155,11 +165,42 @@ export async function saveCheckpoint(
   }
   // The new unit: its parts, then the manifest that makes it valid.
   for (const [name, bytes] of parts) writeFileAtomic(path.join(dir, name), bytes);
-  writeFileAtomic(path.join(dir, MANIFEST), `${JSON.stringify(manifest)}\n`);
+  const manifestText = `${JSON.stringify(manifest)}\n`;
+  writeFileAtomic(path.join(dir, MANIFEST), manifestText);
+  const written = [...Object.keys(manifest.files), MANIFEST];
+  lastWritten.set(key, {
+    text: manifestText,
+    files: written,
+    stamps: Object.fromEntries(written.map((f) => [f, stamp(fs, path.join(dir, f))])),
+  });
   // Extra files of the replaced unit that this one does not have (the previous unit keeps them).
   for (const name of current ?? []) {
     if (!(name in manifest.files) && name !== MANIFEST)
       fs.rmSync(path.join(dir, name), { force: true });
+  }
+}
+
+/** The manifest this process last wrote into each checkpoint folder, and its files. */
+const lastWritten = new Map<
+  string,
+  { text: string; files: string[]; stamps: Record<string, string | undefined> }
+>();
+
+/** Identity, size and modification time of a file: changes whenever anything rewrites it. */
+function stamp(fs: typeof import('node:fs'), file: string): string | undefined {
+  try {
+    const s = fs.statSync(file, { bigint: true });
+    return `${s.ino}:${s.size}:${s.mtimeNs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function readText(fs: typeof import('node:fs'), file: string): string | undefined {
+  try {
+    return fs.readFileSync(file, 'utf8');
+  } catch {
+    return undefined;
   }
 }
 

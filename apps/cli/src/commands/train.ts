@@ -509,11 +509,16 @@ async function trainRun(parsed: Parsed, log: (s: string) => void): Promise<numbe
           return;
         }
         // Let signal handlers run between steps (the loop itself never waits on the event
-        // loop): at most every 25 ms, a setImmediate costs microseconds.
+        // loop): at most every 25 ms, a setImmediate costs microseconds. A signal that arrived
+        // during this step stops the run here, before another step starts.
         if (performance.now() - lastYield < 25) return;
         return new Promise<void>((r) =>
           setImmediate(() => {
             lastYield = performance.now();
+            if (stopSignal && !stopAsked) {
+              stopAsked = true;
+              e.stopTraining('interrupted');
+            }
             r();
           }),
         );
