@@ -309,7 +309,7 @@ describe('signals', () => {
       stdout += d;
       if (!sent && /^epoch 1\/50/m.test(stdout)) {
         sent = true;
-        signals.forEach((s, i) => setTimeout(() => child.kill(s), i * gapMs));
+        for (const [i, s] of signals.entries()) setTimeout(() => child.kill(s), i * gapMs);
       }
     });
     const code = await new Promise<number | null>((r) => child.on('close', (c) => r(c)));
