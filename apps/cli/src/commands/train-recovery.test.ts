@@ -113,6 +113,9 @@ describe('trainkit train: failures leave a restartable run', () => {
       expect(r.stderr).toMatch(want);
       expect(r.stderr).not.toMatch(/\n/);
     }
+    const five = await cli(['train', '--limit', '5', '--out', join(tmp, 'never')]);
+    expect(five.code).toBe(2);
+    expect(five.stderr).toMatch(/--validation 0\.1 of 5 examples leaves no validation example/);
     expect(existsSync(join(tmp, 'never'))).toBe(false);
     const pca = await cli([
       'pca',

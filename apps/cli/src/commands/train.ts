@@ -392,6 +392,11 @@ async function trainRun(parsed: Parsed, log: (s: string) => void): Promise<numbe
       ? splitDataset(all, { validation: o.validation, stratify: true, rng: o.seed })
       : { train: all, validation: undefined };
   const testDs = subset(data.test, o.testLimit, o.seed).normalize(norm);
+  if (validation !== undefined && validation.size === 0) {
+    throw new UsageError(
+      `--validation ${o.validation} of ${all.size} examples leaves no validation example: use more data (--limit) or --validation 0`,
+    );
+  }
   if (o.earlyStopping !== undefined && !validation) {
     throw new UsageError('--early-stopping needs a validation split (--validation > 0)');
   }
