@@ -115,7 +115,7 @@ interface Torch {
 async function startTorch(threads = 2): Promise<Torch | string> {
   const python = process.env.PYTHON ?? '/usr/bin/python3';
   if (!existsSync(python)) return `no ${python}`;
-  const child = spawn(python, [`${here}torch_bench.py`, String(threads)], {
+  const child = spawn(python, [`${here}../apps/cli/python/torch_bench.py`, String(threads)], {
     env: { ...process.env, OMP_PROC_BIND: 'true', OMP_PLACES: 'cores' },
     stdio: ['pipe', 'pipe', 'pipe'],
   });

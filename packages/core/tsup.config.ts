@@ -1,7 +1,7 @@
 import { defineConfig } from 'tsup';
 
 export default defineConfig({
-  entry: { index: 'src/index.ts' },
+  entry: { index: 'src/index.ts', node: 'src/node.ts' },
   format: ['esm', 'cjs'],
   // Entry points share one copy of each module in CommonJS too (tsup splits ESM only by
   // default): one RunLog, one Dataset class, one error class per package at run time.

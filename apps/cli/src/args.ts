@@ -17,6 +17,8 @@ export interface FlagSpec {
   exclusiveMin?: boolean;
   /** Not written into a resolved config file (paths of this invocation such as `--config`). */
   transient?: boolean;
+  /** For JSON flags: the value must be a JSON object, or an array of positive integers (a shape). */
+  json?: 'object' | 'shape';
 }
 
 /** A subcommand's interface: its flags, positional arguments and a usage example. */
@@ -57,15 +59,19 @@ function allFlags(spec: CommandSpec): FlagSpec[] {
   return [...spec.flags, ...COMMON_FLAGS];
 }
 
+/** A decimal number as people write it (no hex, octal or binary literals, no `Infinity`). */
+const DECIMAL = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
+
 /**
  * Converts and checks one value (from the command line as a string, or from a config file as
  * any JSON value) against its flag; throws a {@link UsageError} naming the flag otherwise.
  */
 export function coerce(flag: FlagSpec, value: unknown, where = `--${flag.name}`): unknown {
   const bad = (expected: string): never => {
-    throw new UsageError(
-      `invalid value for ${where}: ${JSON.stringify(value)} (expected ${expected})`,
-    );
+    // JSON.stringify writes Infinity and NaN as `null`: show them as they are.
+    const shown =
+      typeof value === 'number' && !Number.isFinite(value) ? String(value) : JSON.stringify(value);
+    throw new UsageError(`invalid value for ${where}: ${shown} (expected ${expected})`);
   };
   const t = flag.type;
   if (Array.isArray(t)) {
@@ -82,18 +88,30 @@ export function coerce(flag: FlagSpec, value: unknown, where = `--${flag.name}`)
       if (value === 'false') return false;
       return bad('true or false');
     case 'json': {
-      if (typeof value !== 'string') return value;
-      try {
-        return JSON.parse(value);
-      } catch {
-        return bad('JSON');
+      let v = value;
+      if (typeof value === 'string') {
+        try {
+          v = JSON.parse(value);
+        } catch {
+          return bad('JSON');
+        }
       }
+      if (flag.json === 'object' && (v === null || typeof v !== 'object' || Array.isArray(v))) {
+        return bad('a JSON object such as \'{"key": 1}\'');
+      }
+      if (
+        flag.json === 'shape' &&
+        !(Array.isArray(v) && v.length > 0 && v.every((d) => Number.isInteger(d) && d > 0))
+      ) {
+        return bad('a JSON array of positive integers such as [8,8,1]');
+      }
+      return v;
     }
     default: {
       const n =
         typeof value === 'number'
           ? value
-          : typeof value === 'string' && value.trim() !== ''
+          : typeof value === 'string' && DECIMAL.test(value.trim())
             ? Number(value)
             : Number.NaN;
       const words = t === 'int' ? 'an integer' : 'a number';

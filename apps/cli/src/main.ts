@@ -48,7 +48,7 @@ export function overview(): string {
 /** Exit codes: 0 ok, 1 runtime error, 2 usage error, 130 interrupted (Ctrl-C). */
 export function exitCodeOf(e: unknown): number {
   if (e instanceof UsageError) return 2;
-  if (e instanceof Interrupted) return 130;
+  if (e instanceof Interrupted) return e.exitCode;
   return 1;
 }
 

@@ -6,7 +6,13 @@ export class UsageError extends Error {
   override readonly name = 'UsageError';
 }
 
-/** The user pressed Ctrl-C: the run was saved; exit code 130. */
+/** The run was stopped by Ctrl-C (exit code 130) or SIGTERM (143) after saving what it could. */
 export class Interrupted extends Error {
   override readonly name = 'Interrupted';
+  constructor(
+    message: string,
+    readonly exitCode: 130 | 143 = 130,
+  ) {
+    super(message);
+  }
 }

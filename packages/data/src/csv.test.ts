@@ -69,3 +69,11 @@ describe('parseCsv', () => {
     expect(() => parseCsv(42 as unknown as string)).toThrow(/text: CSV text must be a string/);
   });
 });
+
+describe('parseCsv header detection', () => {
+  it('a first data row with one bad cell is an error naming line 1, not a header', () => {
+    expect(() => parseCsv('1,2,x,0\n3,4,5,1\n', { name: 't.csv' })).toThrow(/t\.csv: line 1/);
+    // a real header (no numbers) is still recognised
+    expect(parseCsv('a,b,c,label\n1,2,3,0\n3,4,5,1\n').size).toBe(2);
+  });
+});

@@ -5,7 +5,10 @@ import { Dataset } from './dataset';
 export interface CsvOptions {
   /** The label column: its index (negative counts from the end) or its header name. Default -1 (last). */
   labelColumn?: number | string;
-  /** Whether the first line is a header; `'auto'` (default) treats it as one when any field is not a number. */
+  /**
+   * Whether the first line is a header; `'auto'` (default) treats it as one when none of its
+   * fields is a number (a first data row with one bad cell is reported, not taken as a header).
+   */
   header?: boolean | 'auto';
   /** Field separator (default `,`). */
   delimiter?: string;
@@ -49,7 +52,7 @@ export function parseCsv(text: string, options: CsvOptions = {}): Dataset {
   const first = rows[0]!;
   const header =
     options.header === 'auto' || options.header === undefined
-      ? first.fields.some((f) => f === '' || !Number.isFinite(Number(f)))
+      ? first.fields.every((f) => f.trim() === '' || !Number.isFinite(Number(f)))
       : options.header;
   const columns = header ? first.fields : first.fields.map((_, i) => String(i));
   const data = header ? rows.slice(1) : rows;

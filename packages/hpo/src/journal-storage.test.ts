@@ -80,6 +80,46 @@ describe('journal file storage', () => {
     }
   });
 
+  it('cuts a torn last line before the next append: the journal stays readable', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tk-hpo-')), 'torn.jsonl');
+    const s = await createStudy({
+      name: 's',
+      storage: new JournalFileStorage(path),
+      sampler: randomSampler(),
+      seed: 3,
+    });
+    await s.optimize(async (t) => t.suggestFloat('x', 0, 1), { nTrials: 2 });
+    appendFileSync(path, '{"s":"s","o":{"op":"fin'); // a writer killed or out of disk mid-line
+    const again = await createStudy({
+      name: 's',
+      storage: new JournalFileStorage(path),
+      sampler: randomSampler(),
+      seed: 4,
+    });
+    await again.optimize(async (t) => t.suggestFloat('x', 0, 1), { nTrials: 2 });
+    const lines = readFileSync(path, 'utf8').split('\n').filter(Boolean);
+    expect(lines.every((l) => JSON.parse(l).s === 's')).toBe(true);
+    const back = await new JournalFileStorage(path).load('s');
+    expect(back.trials.map((t) => t.state)).toEqual([
+      'complete',
+      'complete',
+      'complete',
+      'complete',
+    ]);
+  });
+
+  it('takes over the lock of a holder that was killed, without waiting for it to go stale', async () => {
+    const path = join(mkdtempSync(join(tmpdir(), 'tk-hpo-')), 'lock.jsonl');
+    const dead = spawn(process.execPath, ['-e', '0']);
+    await exited(dead);
+    writeFileSync(`${path}.lock`, String(dead.pid));
+    const storage = new JournalFileStorage(path, { staleLockMs: 600_000 });
+    const s = await createStudy({ name: 's', storage, sampler: randomSampler() });
+    await s.optimize(async (t) => t.suggestFloat('x', 0, 1), { nTrials: 1 });
+    expect(s.trials).toHaveLength(1);
+    expect(existsSync(`${path}.lock`)).toBe(false);
+  });
+
   it('survives kill -9 of a worker mid-trial: completed trials kept, the interrupted one failed on restart', async () => {
     const path = join(mkdtempSync(join(tmpdir(), 'tk-hpo-')), 'kill.jsonl');
     const p = startWorker(path, 'hang');

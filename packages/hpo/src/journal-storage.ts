@@ -1,6 +1,5 @@
 // Node-only: an append-only journal file shared by processes on one machine.
 import {
-  appendFileSync,
   closeSync,
   existsSync,
   mkdirSync,
@@ -8,19 +7,22 @@ import {
   readFileSync,
   rmSync,
   statSync,
+  writeSync,
 } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { IOError } from '@trainkit/core';
+import { appendLines } from '@trainkit/core/node';
 import { type Op, replay, type Storage, type StorageSpec, type StudyState } from './storage';
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 /**
  * Keeps studies in an append-only JSONL journal (one op per line, each line tagged with its
- * study). Crash-safe by construction: a line is appended whole or, if the writer was killed
- * mid-line, the torn last line is ignored on replay. Cross-process atomicity comes from an
- * exclusive lock file (`<path>.lock`, created with O_EXCL; a lock older than `staleLockMs` is
- * taken over). Trials left `running` by a dead worker are marked failed by
+ * study). Crash-safe: every append holds the lock, cuts a torn last line left by a writer that
+ * was killed or ran out of disk (so new lines never glue onto a fragment), writes and fsyncs; a
+ * torn last line is also ignored on replay. A full disk is an IOError naming the journal, and the
+ * study continues once space is back. Cross-process atomicity comes from an exclusive lock file
+ * (`<path>.lock`, created with O_EXCL; a lock older than `staleLockMs` is taken over). Trials left `running` by a dead worker are marked failed by
  * `study.recoverStaleTrials()`.
  */
 export class JournalFileStorage implements Storage {
@@ -60,22 +62,43 @@ export class JournalFileStorage implements Storage {
 
   async append(study: string, ops: Op[]): Promise<void> {
     if (ops.length === 0) return;
-    // One write call per batch: POSIX appends of a few KB land whole.
-    appendFileSync(this.path, ops.map((o) => `${JSON.stringify({ s: study, o })}\n`).join(''));
+    await this.locked(() => this.appendUnlocked(study, ops));
+  }
+
+  /** Appends under the lock the caller holds (so that cutting a torn line races no writer). */
+  private appendUnlocked(study: string, ops: Op[]): void {
+    if (ops.length === 0) return;
+    appendLines(this.path, ops.map((o) => `${JSON.stringify({ s: study, o })}\n`).join(''));
   }
 
   async transaction<T>(study: string, fn: (s: StudyState) => { ops: Op[]; result: T }): Promise<T> {
+    return this.locked(() => {
+      const { ops, result } = fn(replay(this.readOps(study)));
+      this.appendUnlocked(study, ops);
+      return result;
+    });
+  }
+
+  private async locked<T>(fn: () => T): Promise<T> {
     const lock = `${this.path}.lock`;
     const stale = this.options.staleLockMs ?? 10_000;
     for (let attempt = 0; ; attempt++) {
       try {
-        closeSync(openSync(lock, 'wx'));
+        const fd = openSync(lock, 'wx');
+        try {
+          writeSync(fd, String(process.pid));
+        } finally {
+          closeSync(fd);
+        }
         break;
       } catch (e) {
         if ((e as NodeJS.ErrnoException).code !== 'EEXIST')
           throw new IOError('cannot create the journal lock', { argument: lock, cause: e });
         try {
-          if (Date.now() - statSync(lock).mtimeMs > stale) rmSync(lock, { force: true });
+          // A holder killed with the lock (kill -9): its pid is gone, take the lock over at once.
+          const holder = readFileSync(lock, 'utf8');
+          const dead = /^\d+$/.test(holder) && !workerAlive(`pid-${holder}`);
+          if (dead || Date.now() - statSync(lock).mtimeMs > stale) rmSync(lock, { force: true });
         } catch {
           // the holder released it meanwhile
         }
@@ -85,9 +108,7 @@ export class JournalFileStorage implements Storage {
       }
     }
     try {
-      const { ops, result } = fn(replay(this.readOps(study)));
-      await this.append(study, ops);
-      return result;
+      return fn();
     } finally {
       rmSync(lock, { force: true });
     }

@@ -57,6 +57,18 @@ function classificationSection(records: ClassificationRecord[]): string {
 }
 
 /**
+ * JSON for a `<script>` element: `<` (so `</script>` and `<!--` cannot end or change the script),
+ * `>`, `&` and the JavaScript line separators are written as `\u` escapes, which JSON reads back
+ * as the same characters.
+ */
+export function scriptJson(value: unknown): string {
+  return JSON.stringify(value).replace(
+    /[<>&\u2028\u2029]/g,
+    (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+  );
+}
+
+/**
  * A self-contained HTML report of a run: loss (raw and smoothed), train vs validation metrics,
  * learning rate and gradient norm, update/weight ratio per layer (log scale), activation and
  * gradient histograms per layer, first-layer filters, the diagnosis, and the last classification
@@ -131,10 +143,10 @@ table{border-collapse:collapse}td,th{border:1px solid #ddd;padding:2px 6px;text-
 ${run.classifications.length ? `<h2>Classification</h2>\n<div class="grid" id="classification">${classificationSection(run.classifications)}</div>` : ''}
 <h2>Curves</h2>
 <div class="grid" id="charts"></div>
-${filters ? `<h2>First-layer filters (${esc(filters.layer)}, step ${filters.step})</h2><img id="filters" alt="filters" style="image-rendering:pixelated;width:${filters.width * 2}px" src="data:image/png;base64,${filters.pngBase64}">` : ''}
+${filters ? `<h2>First-layer filters (${esc(filters.layer)}, step ${filters.step})</h2><img id="filters" alt="filters" style="image-rendering:pixelated;width:${Number(filters.width) * 2}px" src="data:image/png;base64,${esc(String(filters.pngBase64))}">` : ''}
 <script>${options.uplot.js}</script>
 <script>
-const D = ${JSON.stringify(data)};
+const D = ${scriptJson(data)};
 const W = 420, H = 240, palette = ['#1f77b4','#ff7f0e','#2ca02c','#d62728','#9467bd','#8c564b','#e377c2','#7f7f7f','#bcbd22','#17becf'];
 function chart(title, data, names, opts = {}) {
   if (!data[0] || data[0].length === 0) return;

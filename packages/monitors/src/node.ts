@@ -1,10 +1,11 @@
 // Node-only helpers: files for the JSONL, TensorBoard and HTML sinks.
-import { appendFileSync, mkdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, closeSync, mkdirSync, openSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname } from 'node:os';
 import { dirname, join } from 'node:path';
 import { deflateSync } from 'node:zlib';
 import { IOError } from '@trainkit/core';
+import { appendLines, fileError, writeFileAtomic } from '@trainkit/core/node';
 import { htmlReport } from './html-report';
 import { formatJsonl, parseJsonl } from './jsonl';
 import { lossCurvePng } from './plot-png';
@@ -15,19 +16,26 @@ import { tensorboardSink } from './tensorboard-sink';
 /** Node's zlib deflate, for compressed PNGs. */
 export const nodeDeflate = (b: Uint8Array): Uint8Array => new Uint8Array(deflateSync(b));
 
-/** Appends one JSON line per record to `path` (created with its folder), buffered per 64 records. */
+/**
+ * Appends one JSON line per record to `path` (created with its folder), buffered per 64 records
+ * and fsynced per flush. A torn last line (a crash or a full disk in an earlier append) is cut
+ * before appending, so the file stays one record per line; a failed append is an IOError naming
+ * the file.
+ */
 export function jsonlSink(path: string): Sink {
   mkdirSync(dirname(path), { recursive: true });
   let buffer: MonitorRecord[] = [];
   const flush = () => {
-    if (buffer.length) appendFileSync(path, formatJsonl(buffer));
+    const text = formatJsonl(buffer);
     buffer = [];
+    if (text) appendLines(path, text);
   };
   return {
     write(r) {
       buffer.push(r);
       if (buffer.length >= 64 || r.type === 'epoch' || r.type === 'end') flush();
     },
+    flush,
     close: flush,
   };
 }
@@ -46,9 +54,27 @@ export function readJsonl(path: string): RunLog {
 /** Writes TensorBoard event files into `logdir` (`events.out.tfevents.<time>.<host>`). */
 export function tensorboardFileSink(logdir: string): Sink {
   mkdirSync(logdir, { recursive: true });
-  const file = join(logdir, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}`);
-  writeFileSync(file, new Uint8Array(0));
-  return tensorboardSink((bytes) => appendFileSync(file, bytes));
+  // A new event file per writer, created exclusively (two writers never share one).
+  const base = join(logdir, `events.out.tfevents.${Math.floor(Date.now() / 1000)}.${hostname()}`);
+  let file = base;
+  for (let n = 1; ; n++) {
+    try {
+      closeSync(openSync(file, 'wx'));
+      break;
+    } catch (e) {
+      if ((e as NodeJS.ErrnoException).code !== 'EEXIST' || n > 1000) {
+        throw fileError('cannot create', file, e);
+      }
+      file = `${base}.${n}`;
+    }
+  }
+  return tensorboardSink((bytes) => {
+    try {
+      appendFileSync(file, bytes);
+    } catch (e) {
+      throw fileError('cannot append to', file, e);
+    }
+  });
 }
 
 function uplotAssets(): { js: string; css: string } {
@@ -60,16 +86,14 @@ function uplotAssets(): { js: string; css: string } {
   };
 }
 
-/** Writes the self-contained HTML report of a run. Returns the path. */
+/** Writes the self-contained HTML report of a run (atomically). Returns the path. */
 export function writeHtmlReport(run: RunLog, path: string, title?: string): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, htmlReport(run, { uplot: uplotAssets(), ...(title ? { title } : {}) }));
+  writeFileAtomic(path, htmlReport(run, { uplot: uplotAssets(), ...(title ? { title } : {}) }));
   return path;
 }
 
-/** Writes the loss curve as a PNG. Returns the path. */
+/** Writes the loss curve as a PNG (atomically). Returns the path. */
 export function writeLossPng(run: RunLog, path: string): string {
-  mkdirSync(dirname(path), { recursive: true });
-  writeFileSync(path, lossCurvePng(run, nodeDeflate));
+  writeFileAtomic(path, lossCurvePng(run, nodeDeflate));
   return path;
 }

@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, mkdtempSync, readdirSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -103,6 +103,23 @@ describe('console sink', () => {
   });
 });
 
+describe('jsonl sink after a crash', () => {
+  it('cuts a torn last line before appending, so the file stays readable', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'tk-torn-'));
+    const path = join(dir, 'metrics.jsonl');
+    const first = jsonlSink(path);
+    for (const r of records.slice(0, 5)) first.write(r);
+    first.close?.();
+    appendFileSync(path, '{"type":"step","st'); // killed mid-line (or a full disk)
+    const second = jsonlSink(path);
+    for (const r of records.slice(5, 8)) second.write(r);
+    second.close?.();
+    const text = readFileSync(path, 'utf8');
+    expect(text).toBe(formatJsonl(records.slice(0, 8)));
+    expect(readJsonl(path).records).toHaveLength(8);
+  });
+});
+
 describe('reports', () => {
   it('writes a self-contained HTML report with the charts library inlined and the findings', () => {
     const run = new RunLog(records);
@@ -115,6 +132,22 @@ describe('reports', () => {
     const full = readFileSync(path, 'utf8');
     expect(full.length).toBeGreaterThan(40_000); // uPlot itself is inlined
     expect(full).toContain('update / weight ratio');
+  });
+
+  it('a crafted layer name cannot end the report script or open a comment in it', () => {
+    const evil = '</script><script>alert(1)</script><!--';
+    const run = new RunLog([
+      ...records,
+      { type: 'layer', step: 0, name: evil, depth: 0, weightNorm: 1, updateRatio: 0.001 },
+    ] as MonitorRecord[]);
+    const html = htmlReport(run, { uplot: { js: '', css: '' } });
+    const script = html.slice(html.indexOf('const D = '));
+    // one closing tag only: the template's own
+    expect(script.match(/<\/script/gi)).toHaveLength(1);
+    expect(script).not.toContain('<!--');
+    // and the data reads back to the same name
+    const json = script.slice('const D = '.length, script.indexOf(';\n'));
+    expect(JSON.parse(json).layerNames).toContain(evil);
   });
 
   it('rasterises line plots and writes the loss curve PNG', () => {

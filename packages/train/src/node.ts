@@ -1,2 +1,8 @@
 // @trainkit/train/node: what needs Node's file system; kept out of the browser-safe index.
-export { restoreCheckpoint, saveCheckpoint } from './checkpoint-node';
+export {
+  type ReadCheckpoint,
+  readCheckpoint,
+  restoreCheckpoint,
+  type SaveCheckpointOptions,
+  saveCheckpoint,
+} from './checkpoint-node';

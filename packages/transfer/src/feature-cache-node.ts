@@ -1,9 +1,10 @@
 import { createHash } from 'node:crypto';
-import { mkdir, readFile, writeFile } from 'node:fs/promises';
+import { mkdir, readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ConfigError, IOError } from '@trainkit/core';
+import { writeFileAtomic } from '@trainkit/core/node';
 import { type ExtractFeaturesOptions, extractFeatures } from './extract-features';
 
 export interface CachedFeaturesOptions extends ExtractFeaturesOptions {
@@ -84,7 +85,8 @@ export async function extractFeaturesCached(
   const codes = extractFeatures(model, x, options);
   const data = (await codes.data()) as Float32Array;
   await mkdir(options.cacheDir, { recursive: true });
-  await writeFile(bin, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
-  await writeFile(meta, JSON.stringify({ shape: codes.shape }));
+  // Each file atomically, the codes before the metadata that makes them a cache hit.
+  writeFileAtomic(bin, new Uint8Array(data.buffer, data.byteOffset, data.byteLength));
+  writeFileAtomic(meta, JSON.stringify({ shape: codes.shape }));
   return { codes, hit: false, key };
 }

@@ -1,4 +1,4 @@
-import { mkdtemp, rm, truncate, writeFile } from 'node:fs/promises';
+import { mkdtemp, readdir, readFile, rm, truncate, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
@@ -84,6 +84,38 @@ describe('saveModelToPath / loadModelFromPath', () => {
     await expect(loadModelFromPath(join(dir, 'noshard'))).rejects.toThrow(
       /weight shard is missing/,
     );
+  });
+
+  it('detects a weights.bin that is not the one model.json was saved with (a torn save)', async () => {
+    const a = tiny();
+    const b = tiny(); // same shapes, other random weights
+    await saveModelToPath(a, join(dir, 'mixA'));
+    await saveModelToPath(b, join(dir, 'mixB'));
+    a.dispose();
+    b.dispose();
+    await writeFile(
+      join(dir, 'mixA', 'weights.bin'),
+      await readFile(join(dir, 'mixB', 'weights.bin')),
+    );
+    await expect(loadModelFromPath(join(dir, 'mixA'))).rejects.toThrow(
+      /weight shard does not match model\.json/,
+    );
+    // the save leaves only its two files (no temporary files)
+    expect((await readdir(join(dir, 'mixB'))).sort()).toEqual(['model.json', 'weights.bin']);
+  });
+
+  it('refuses weight paths outside the model folder', async () => {
+    const m = tiny();
+    await saveModelToPath(m, join(dir, 'escape'));
+    m.dispose();
+    const json = JSON.parse(await readFile(join(dir, 'escape', 'model.json'), 'utf8'));
+    for (const p of ['../rt/weights.bin', '/etc/passwd', '']) {
+      json.weightsManifest[0].paths = [p];
+      await writeFile(join(dir, 'escape', 'model.json'), JSON.stringify(json));
+      const e = await loadModelFromPath(join(dir, 'escape')).catch((x: unknown) => x);
+      expect(e).toBeInstanceOf(IOError);
+      expect((e as IOError).message).toMatch(/a weight path leaves the model folder/);
+    }
   });
 
   it('rejects an empty path with ConfigError', () => {

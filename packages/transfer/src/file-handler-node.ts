@@ -1,8 +1,10 @@
-import { mkdir, readFile, stat, writeFile } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { readFile, stat } from 'node:fs/promises';
+import { dirname, isAbsolute, join, relative, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import type { LayersModel } from '@tensorflow/tfjs-layers';
 import { ConfigError, IOError } from '@trainkit/core';
+import { writeFileAtomic } from '@trainkit/core/node';
 import { loadModel, saveModel } from './load-model';
 
 const BYTES: Record<string, number> = {
@@ -19,6 +21,25 @@ function specBytes(spec: tf.io.WeightsManifestEntry): number {
   const n = spec.shape.reduce((a, b) => a * b, 1);
   const dtype = spec.quantization?.dtype ?? spec.dtype;
   return n * (BYTES[dtype] ?? 4);
+}
+
+/** Size and SHA-256 of each weight file, recorded in model.json (written last) by `save`. */
+type Checksums = Record<string, { bytes: number; sha256: string }>;
+
+const sha256 = (b: Uint8Array) => createHash('sha256').update(b).digest('hex');
+
+/** The file of a manifest path, refused when it leaves the model's folder. */
+function shardFile(dir: string, p: unknown): string {
+  const file = typeof p === 'string' ? resolve(dir, p) : '';
+  const rel = relative(resolve(dir), file);
+  if (typeof p !== 'string' || p === '' || rel === '' || rel.startsWith('..') || isAbsolute(rel)) {
+    throw new IOError('a weight path leaves the model folder', {
+      argument: 'path',
+      expected: `weight files inside ${resolve(dir)}`,
+      received: p,
+    });
+  }
+  return file;
 }
 
 async function modelJsonPath(path: string): Promise<string> {
@@ -39,8 +60,9 @@ async function modelJsonPath(path: string): Promise<string> {
 /**
  * A tfjs `IOHandler` reading/writing the tfjs-layers format on the local file system (Node).
  * `path` is a `model.json` file or its directory (a `file://` prefix is allowed). Loading checks
- * that every weight shard exists and that their bytes match the manifest, throwing an
- * {@link IOError} naming the file otherwise. Saving writes `model.json` + `weights.bin`.
+ * that every weight shard exists inside the model's folder and that their bytes match the manifest
+ * (and the SHA-256 that `save` records), throwing an {@link IOError} naming the file otherwise.
+ * Saving writes `weights.bin` then `model.json`, each atomically (temporary file, fsync, rename).
  *
  * @example const model = await tf.loadLayersModel(fileHandler('./models/doodlenet'));
  */
@@ -73,14 +95,16 @@ export function fileHandler(path: string): tf.io.IOHandler {
         });
       }
       const dir = dirname(jsonPath);
+      const checksums = (json as { weightsChecksums?: Checksums }).weightsChecksums;
       const specs: tf.io.WeightsManifestEntry[] = [];
       const buffers: ArrayBuffer[] = [];
       for (const group of json.weightsManifest ?? []) {
         const parts: Buffer[] = [];
         for (const p of group.paths) {
-          const file = join(dir, p);
+          const file = shardFile(dir, p);
+          let part: Buffer;
           try {
-            parts.push(await readFile(file));
+            part = await readFile(file);
           } catch (cause) {
             throw new IOError('weight shard is missing or unreadable', {
               argument: 'path',
@@ -88,6 +112,18 @@ export function fileHandler(path: string): tf.io.IOHandler {
               cause,
             });
           }
+          const want = checksums?.[p];
+          if (want && (part.byteLength !== want.bytes || sha256(part) !== want.sha256)) {
+            throw new IOError(
+              'weight shard does not match model.json (a torn or mixed save): save the model again',
+              {
+                argument: 'path',
+                expected: `${want.bytes} bytes with the SHA-256 model.json records`,
+                receivedText: `${part.byteLength} bytes in ${file}`,
+              },
+            );
+          }
+          parts.push(part);
         }
         const bytes = Buffer.concat(parts);
         const expected = group.weights.reduce((a, w) => a + specBytes(w), 0);
@@ -116,16 +152,21 @@ export function fileHandler(path: string): tf.io.IOHandler {
       const out = dir.endsWith('.json') ? dir : join(dir, 'model.json');
       const raw = artifacts.weightData;
       const data = Array.isArray(raw) ? tf.io.concatenateArrayBuffers(raw) : raw;
-      const json: tf.io.ModelJSON = {
+      const weights = new Uint8Array(data ?? new ArrayBuffer(0));
+      const json: tf.io.ModelJSON & { weightsChecksums: Checksums } = {
         modelTopology: artifacts.modelTopology as object,
         format: artifacts.format,
         generatedBy: artifacts.generatedBy,
         convertedBy: artifacts.convertedBy,
         weightsManifest: [{ paths: ['weights.bin'], weights: artifacts.weightSpecs ?? [] }],
+        weightsChecksums: {
+          'weights.bin': { bytes: weights.byteLength, sha256: sha256(weights) },
+        },
       };
-      await mkdir(dirname(resolve(out)), { recursive: true });
-      await writeFile(out, JSON.stringify(json));
-      await writeFile(join(dirname(out), 'weights.bin'), Buffer.from(data ?? new ArrayBuffer(0)));
+      // Each file replaced atomically, model.json (which checks weights.bin) last: a crash leaves
+      // the old model, or a weights.bin that the old model.json detects as not its own.
+      writeFileAtomic(join(dirname(out), 'weights.bin'), weights);
+      writeFileAtomic(out, JSON.stringify(json));
       return {
         modelArtifactsInfo: {
           dateSaved: new Date(),

@@ -70,17 +70,16 @@ async function timeTfjs(name: string, steps: number, batch: number): Promise<num
   return times;
 }
 
-/** bench/torch_bench.py of the repository this CLI runs from (or the current folder's). */
-function findTorchBench(): string | undefined {
+/**
+ * The PyTorch reference shipped inside this package (`python/torch_bench.py`), found from this
+ * module's own location (src/commands or dist), never from the current folder: a file planted
+ * where the command runs is not executed.
+ */
+export function findTorchBench(): string | undefined {
   const here = dirname(fileURLToPath(import.meta.url));
-  const starts = [process.cwd(), here];
-  for (const start of starts) {
-    let dir = resolve(start);
-    for (let i = 0; i < 6; i++) {
-      const p = join(dir, 'bench', 'torch_bench.py');
-      if (existsSync(p)) return p;
-      dir = dirname(dir);
-    }
+  for (const up of ['..', join('..', '..')]) {
+    const p = resolve(here, up, 'python', 'torch_bench.py');
+    if (existsSync(p)) return p;
   }
   return undefined;
 }
@@ -144,7 +143,7 @@ export async function benchCommand(parsed: Parsed, log: (s: string) => void): Pr
     const script = findTorchBench();
     torch = script
       ? await startTorch(script)
-      : 'skipped: bench/torch_bench.py not found (run from the trainkit repository)';
+      : 'skipped: python/torch_bench.py is missing from the @trainkit/cli package';
     if (typeof torch === 'string' && !torch.startsWith('skipped'))
       torch = `skipped: PyTorch unavailable (${torch})`;
   }

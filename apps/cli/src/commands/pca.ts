@@ -1,5 +1,6 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
+import { writeFileAtomic } from '@trainkit/core/node';
 import { pixelNormalization } from '@trainkit/data';
 import { encodePng, linePlot, type RgbaImage } from '@trainkit/monitors';
 import { nodeDeflate } from '@trainkit/monitors/node';
@@ -7,6 +8,7 @@ import { PCA, Whiten } from '@trainkit/preprocess';
 import type { Parsed } from '../args';
 import { loadDataset } from '../datasets';
 import { startBackend } from '../runtime';
+import { UsageError } from '../usage-error';
 
 /** Top components as a grid of images, each scaled to its own min..max. */
 export function componentsImage(rows: number[][], shape: readonly number[], scale = 3): RgbaImage {
@@ -62,6 +64,11 @@ export async function pcaCommand(parsed: Parsed, log: (s: string) => void): Prom
   ds = ds.normalize(pixelNormalization({ mode: 'unit', maxValue: data.maxValue }));
   const p = ds.exampleSize;
   const requested = o.components as number;
+  if (requested > 1 && !Number.isInteger(requested)) {
+    throw new UsageError(
+      `invalid value for --components: ${requested} (expected a whole count >= 1, or a fraction in (0, 1) of the variance)`,
+    );
+  }
   const k = requested >= 1 ? Math.min(Math.floor(requested), ds.size, p) : requested;
   log(`data: ${data.name}, ${ds.size} examples of [${ds.shape.join(', ')}] (${p} features)`);
   const { x, y } = ds.toTensors();
@@ -82,6 +89,11 @@ export async function pcaCommand(parsed: Parsed, log: (s: string) => void): Prom
       ...(k < 1 ? { solver: 'full' as const } : {}),
     }).fit(x);
     const ratio = Array.from(pca.explainedVarianceRatio);
+    if (!ratio.every(Number.isFinite)) {
+      throw new UsageError(
+        `the images of ${data.name} do not vary (every pixel is constant): PCA has no variance to explain`,
+      );
+    }
     const cumulative = cumulativeSum(ratio);
     log(
       `PCA (${pca.fittedSolver} solver): ${pca.nComponents} components explain ${((cumulative.at(-1) ?? 0) * 100).toFixed(1)}% of the variance (${((performance.now() - t0) / 1000).toFixed(1)} s)`,
@@ -104,7 +116,7 @@ export async function pcaCommand(parsed: Parsed, log: (s: string) => void): Prom
       transform.whiten = w.toJSON();
       log(`whitening: ${o.whiten} with epsilon ${o.epsilon} fitted on ${w.nSamples} examples`);
     }
-    writeFileSync(join(out, 'transform.json'), JSON.stringify(transform));
+    writeFileAtomic(join(out, 'transform.json'), JSON.stringify(transform));
     const plot = linePlot(
       [
         { name: 'explained variance ratio', points: ratio.map((r, i) => [i + 1, r]) },
@@ -112,9 +124,9 @@ export async function pcaCommand(parsed: Parsed, log: (s: string) => void): Prom
       ],
       { width: 640, height: 360 },
     );
-    writeFileSync(join(out, 'spectrum.png'), encodePng(plot, nodeDeflate));
+    writeFileAtomic(join(out, 'spectrum.png'), encodePng(plot, nodeDeflate));
     const top = pca.components.slice(0, 16);
-    writeFileSync(
+    writeFileAtomic(
       join(out, 'components.png'),
       encodePng(componentsImage(top, ds.shape), nodeDeflate),
     );

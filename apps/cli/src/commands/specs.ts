@@ -55,6 +55,7 @@ export const DATA_FLAGS: FlagSpec[] = [
   {
     name: 'csv-shape',
     type: 'json',
+    json: 'shape',
     help: 'shape of one CSV example, e.g. [8,8,1] (default: flat)',
   },
   {
@@ -74,6 +75,7 @@ export const DATA_FLAGS: FlagSpec[] = [
     name: 'seed',
     type: 'int',
     min: 0,
+    max: 2147483647,
     default: 42,
     help: 'seed of shuffling, splits, init and augmentation',
   },
@@ -89,6 +91,7 @@ export const trainSpec: CommandSpec = {
     {
       name: 'arch-options',
       type: 'json',
+      json: 'object',
       default: {},
       help: 'builder options as JSON, e.g. \'{"depth":20}\' (inputShape and numClasses come from the data; lenet5 gets variant modern unless given)',
     },
@@ -291,6 +294,7 @@ export const summarySpec: CommandSpec = {
     {
       name: 'arch-options',
       type: 'json',
+      json: 'object',
       help: `builder options as JSON, e.g. '{"depth":50}' (builders: ${ARCHITECTURES.join(', ')})`,
     },
     { name: 'json', type: 'boolean', help: 'print the summary as JSON' },
@@ -305,7 +309,7 @@ export const summarySpec: CommandSpec = {
 export const benchSpec: CommandSpec = {
   name: 'bench',
   summary:
-    "Headline training speed on this machine: ms per SGD step and images/s of LeNet-5 (28x28x1) and the small ResNet (32x32x3), batch 64, with @trainkit/backend's kernels; beside PyTorch (bench/torch_bench.py) when it and python3-torch are found. The full suite is `pnpm bench`.",
+    "Headline training speed on this machine: ms per SGD step and images/s of LeNet-5 (28x28x1) and the small ResNet (32x32x3), batch 64, with @trainkit/backend's kernels; beside PyTorch (the package's python/torch_bench.py) when python3-torch is found. The full suite is `pnpm bench`.",
   flags: [
     { name: 'backend', type: BACKENDS, default: 'auto', help: 'tfjs backend' },
     {

@@ -102,6 +102,14 @@ export function architectureOptions(
     });
   }
   const given = opts.inputShape as number[] | undefined;
+  if (
+    given !== undefined &&
+    !(Array.isArray(given) && given.every((d) => Number.isInteger(d) && d > 0))
+  ) {
+    throw new UsageError(
+      `invalid value for --arch-options inputShape: ${JSON.stringify(given)} (expected an array of positive integers such as [28, 28, 1])`,
+    );
+  }
   if (given !== undefined && JSON.stringify(given) !== JSON.stringify(exampleShape)) {
     throw new ShapeError(`the dataset's examples do not fit the architecture's input`, {
       argument: '--dataset',

@@ -1,8 +1,9 @@
-import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ShapeError } from '@trainkit/core';
+import { writeFileAtomic } from '@trainkit/core/node';
 import { pixelNormalization } from '@trainkit/data';
 import { adam, multiplyLearningRates } from '@trainkit/optimizers';
 import { accuracy, evaluate, fit, softmaxCrossEntropy } from '@trainkit/train';
@@ -212,7 +213,7 @@ export async function transferCommand(parsed: Parsed, log: (s: string) => void):
     if (out) {
       mkdirSync(out, { recursive: true });
       await saveModelToPath(net, join(out, 'model'));
-      writeFileSync(
+      writeFileAtomic(
         join(out, 'result.json'),
         `${JSON.stringify({ strategy, plan, cut, testAccuracy: scores.acc, testLoss: scores.loss, seconds }, null, 2)}\n`,
       );

@@ -3,7 +3,7 @@
 Protocol (so run.ts can interleave PyTorch and tfjs in one run): reads lines
 `<model> <steps>` on stdin, answers one JSON line per request with the wall time of each
 training step in ms. Prints `{"ready": ...}` first. Run with Debian's python3-torch:
-  OMP_PROC_BIND=true OMP_PLACES=cores /usr/bin/python3 bench/torch_bench.py
+  OMP_PROC_BIND=true OMP_PLACES=cores /usr/bin/python3 apps/cli/python/torch_bench.py
 """
 import json
 import sys
