@@ -45,3 +45,6 @@ export function errorCode(fn: () => unknown): string | undefined {
   }
   return undefined;
 }
+
+/** README examples kept identical to the tests that run them. */
+export { markedBody, readmeBlock, withoutImports } from './readme-block';

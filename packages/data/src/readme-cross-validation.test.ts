@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
+import { markedBody, readmeBlock, withoutImports } from '@trainkit/test-utils';
 import { expect, it } from 'vitest';
-import { markedBody, readmeBlock, withoutImports } from '../test/readme-block';
 import { crossValidationSplits, Dataset, kFold, stratifiedKFold } from './index';
 
 const here = fileURLToPath(import.meta.url);

@@ -2,8 +2,8 @@ import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { sgd, swaSchedule } from '@trainkit/optimizers';
+import { markedBody, readmeBlock, withoutImports } from '@trainkit/test-utils';
 import { expect, it } from 'vitest';
-import { markedBody, readmeBlock, withoutImports } from '../test/readme-block';
 import {
   accuracy,
   evaluate,
