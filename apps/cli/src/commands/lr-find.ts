@@ -21,6 +21,7 @@ import {
   initialize,
   initializerName,
   penalties,
+  prepareTrainingData,
   type TrainOptions,
 } from './train-parts';
 
@@ -35,11 +36,6 @@ export interface LrFindOptions extends Omit<TrainOptions, 'lr' | 'schedule' | 'e
 }
 
 const stamp = () => new Date().toISOString().replace(/[-:]/g, '').replace('T', '-').slice(0, 15);
-
-function subset(ds: Dataset, n: number | undefined, seed: number): Dataset {
-  if (n === undefined || n >= ds.size) return ds;
-  return ds.shuffle(seed).subset(Array.from({ length: n }, (_, i) => i));
-}
 
 /** `trainkit lr-find`: the learning-rate range test on the training part of the data. */
 export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): Promise<number> {
@@ -56,16 +52,7 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
   await startBackend(o.backend, log);
   // As `trainkit train` splits: the sweep sees the training part only, normalised with its own
   // statistics, so the rate it suggests is the one that run would use on the same examples.
-  const raw = subset(data.train, o.limit, o.seed);
-  const parts =
-    o.validation > 0
-      ? splitDataset(raw, { validation: o.validation, stratify: true, rng: o.seed })
-      : { train: raw, validation: undefined };
-  const norm =
-    o.normalize === 'standardize'
-      ? fitPixelNormalization(parts.train, { maxValue: data.maxValue })
-      : pixelNormalization({ mode: o.normalize, maxValue: data.maxValue });
-  const trainDs = parts.train.normalize(norm);
+  const { train: trainDs, validation } = prepareTrainingData(data, o);
   const trainOptions = { ...o, lr: o.minLr, schedule: 'constant', epochs: 1 } as TrainOptions;
   const archOptions = architectureOptions(trainOptions, trainDs.shape, trainDs.numClasses);
   let model: ReturnType<typeof buildModel>;
@@ -83,7 +70,7 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
     const initName = initializerName(o.init, o.arch, archOptions);
     initialize(model, initName, o.seed);
     log(
-      `lr-find: ${o.arch} on ${data.name} (${trainDs.size} training examples${parts.validation ? `, ${parts.validation.size} held out` : ''}), ${o.optimizer}, batch ${o.batchSize}, rates ${o.minLr} to ${o.maxLr} over ${o.steps} steps`,
+      `lr-find: ${o.arch} on ${data.name} (${trainDs.size} training examples${validation ? `, ${validation.size} held out` : ''}), ${o.optimizer}, batch ${o.batchSize}, rates ${o.minLr} to ${o.maxLr} over ${o.steps} steps`,
     );
     const t0 = performance.now();
     const r = await findLearningRate(
@@ -111,7 +98,7 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
       kind: 'trainkit.lrFind',
       version: 1,
       options: o,
-      sizes: { train: trainDs.size, validation: parts.validation?.size ?? 0 },
+      sizes: { train: trainDs.size, validation: validation?.size ?? 0 },
       seconds,
       ...r,
     });

@@ -6,6 +6,13 @@ import { architecture } from '@trainkit/architectures';
 import type { Constraint, GradientTransformation, HyperParam, Penalty } from '@trainkit/core';
 import { Rng, ShapeError } from '@trainkit/core';
 import {
+  type Dataset,
+  fitPixelNormalization,
+  type PixelNormalization,
+  pixelNormalization,
+  splitDataset,
+} from '@trainkit/data';
+import {
   glorotNormal,
   glorotUniform,
   heNormal,
@@ -45,6 +52,7 @@ import {
   randomRotation,
   randomTranslate,
 } from '@trainkit/regularizers';
+import type { LoadedData } from '../datasets';
 import { UsageError } from '../usage-error';
 import { AUGMENTATIONS } from './specs';
 
@@ -309,4 +317,45 @@ export function augmentation(list: string | undefined, seed: number): Augmentati
     }
   });
   return steps.length ? augment(steps) : undefined;
+}
+
+/** The first `n` examples after a seeded shuffle (all of them when `n` is undefined). */
+export function subset(ds: Dataset, n: number | undefined, seed: number): Dataset {
+  if (n === undefined || n >= ds.size) return ds;
+  return ds.shuffle(seed).subset(Array.from({ length: n }, (_, i) => i));
+}
+
+/** `trainkit train`'s data, before the model sees it. */
+export interface PreparedData {
+  /** The `--limit` subset of the training data, before the split. */
+  raw: Dataset;
+  norm: PixelNormalization;
+  train: Dataset;
+  validation: Dataset | undefined;
+}
+
+/**
+ * The `--limit` subset, the stratified `--validation` split, then the `--normalize`
+ * normalisation, whose statistics come from the training part only (fitted on train +
+ * validation, they would leak the validation images into the preprocessing).
+ */
+export function prepareTrainingData(
+  data: LoadedData,
+  o: Pick<TrainOptions, 'limit' | 'seed' | 'validation' | 'normalize'>,
+): PreparedData {
+  const raw = subset(data.train, o.limit, o.seed);
+  const parts =
+    o.validation > 0
+      ? splitDataset(raw, { validation: o.validation, stratify: true, rng: o.seed })
+      : { train: raw, validation: undefined };
+  const norm =
+    o.normalize === 'standardize'
+      ? fitPixelNormalization(parts.train, { maxValue: data.maxValue })
+      : pixelNormalization({ mode: o.normalize, maxValue: data.maxValue });
+  return {
+    raw,
+    norm,
+    train: parts.train.normalize(norm),
+    validation: parts.validation?.normalize(norm),
+  };
 }

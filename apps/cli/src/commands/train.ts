@@ -54,6 +54,8 @@ import {
   initialize,
   initializerName,
   penalties,
+  prepareTrainingData,
+  subset,
   type TrainOptions,
 } from './train-parts';
 
@@ -273,11 +275,6 @@ async function modelFiles(model: tfl.LayersModel): Promise<Record<string, Uint8A
   return files;
 }
 
-function subset(ds: Dataset, n: number | undefined, seed: number): Dataset {
-  if (n === undefined || n >= ds.size) return ds;
-  return ds.shuffle(seed).subset(Array.from({ length: n }, (_, i) => i));
-}
-
 /** One line per epoch when the progress bar is off (output is not a terminal). */
 function epochLines(epochs: number, log: (s: string) => void): TrainingListener {
   let t0 = performance.now();
@@ -392,19 +389,7 @@ async function trainRun(
     ...(o.csvShape === undefined ? {} : { csvShape: o.csvShape }),
   });
   const backend = await startBackend(o.backend, log);
-  const raw = subset(data.train, o.limit, o.seed);
-  // Split first: standardization statistics come from the training part only (fitting them on
-  // train + validation would leak the validation images into the preprocessing).
-  const parts =
-    o.validation > 0
-      ? splitDataset(raw, { validation: o.validation, stratify: true, rng: o.seed })
-      : { train: raw, validation: undefined };
-  const norm =
-    o.normalize === 'standardize'
-      ? fitPixelNormalization(parts.train, { maxValue: data.maxValue })
-      : pixelNormalization({ mode: o.normalize, maxValue: data.maxValue });
-  const trainDs = parts.train.normalize(norm);
-  const validation = parts.validation?.normalize(norm);
+  const { raw, norm, train: trainDs, validation } = prepareTrainingData(data, o);
   const testDs = subset(data.test, o.testLimit, o.seed).normalize(norm);
   if (validation !== undefined && validation.size === 0) {
     throw new UsageError(
