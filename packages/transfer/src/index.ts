@@ -17,6 +17,13 @@ export {
   type SimilarityResult,
 } from './measure-similarity';
 export {
+  findPretrained,
+  type PretrainedFile,
+  type PretrainedInfo,
+  pretrainedModels,
+  registerPretrained,
+} from './pretrained-registry';
+export {
   earlierLayer,
   type RecommendStrategyOptions,
   recommendStrategy,
