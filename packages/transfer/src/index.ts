@@ -31,4 +31,5 @@ export {
   type TransferPlan,
   type TransferStrategy,
 } from './recommend-strategy';
+export { type ReinitializeOptions, reinitialize } from './reinitialize';
 export { type ReplaceHeadOptions, replaceHead } from './replace-head';
