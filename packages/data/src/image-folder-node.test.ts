@@ -250,3 +250,25 @@ describe('imageFolder (Node, sharp)', () => {
     await expect(imageFolder(PHOTOS, { channels: 2 as never })).rejects.toThrow(/channels/);
   });
 });
+
+describe('saveImage', () => {
+  it('writes JPEG, PNG and WebP that the folder reads back', async () => {
+    const { saveImage } = await import('./save-image-node');
+    const dir = mkdtempSync(join(tmpdir(), 'trainkit-save-'));
+    const data = new Uint8Array(12 * 10 * 3);
+    for (let i = 0; i < data.length; i++) data[i] = (i * 7) % 256;
+    await saveImage(join(dir, 'a', 'x.png'), { data, width: 12, height: 10, channels: 3 });
+    await saveImage(join(dir, 'b', 'y.jpg'), { data, width: 12, height: 10, channels: 3 });
+    await saveImage(join(dir, 'b', 'z.webp'), { data, width: 12, height: 10, channels: 3 });
+    const folder = await imageFolder(dir, { imageSize: [10, 12] });
+    expect(folder.histogram()).toEqual([1, 2]);
+    const [png] = (await folder.decode(0))!;
+    expect(Array.from(png!)).toEqual(Array.from(data)); // PNG is lossless
+    await expect(
+      saveImage(join(dir, 'c.gif'), { data, width: 12, height: 10, channels: 3 }),
+    ).rejects.toThrow(/path: unknown image extension/);
+    await expect(
+      saveImage(join(dir, 'd.png'), { data, width: 11, height: 10, channels: 3 }),
+    ).rejects.toThrow(/pixels: pixel count does not match/);
+  });
+});

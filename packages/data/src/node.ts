@@ -13,3 +13,4 @@ export {
 export { type SharpDecoderOptions, sharpDecoder } from './image-decoder-node';
 export { IMAGE_EXTENSIONS, type ImageFolderOptions, imageFolder } from './image-folder-node';
 export { readCifar10File, readCsvFile, readFileBytes, readIdxFile } from './read-file-node';
+export { type ImagePixels, saveImage } from './save-image-node';
