@@ -188,6 +188,7 @@ export async function transferImages(
         targetSize: Math.max(1, Math.floor(train.size / k)),
         similarity,
         model: source,
+        epochs: o.epochs as number,
       });
       strategy = plan.strategy.startsWith('linear') ? 'features' : 'finetune';
       log(
