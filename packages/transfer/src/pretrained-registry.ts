@@ -23,6 +23,8 @@ export interface PretrainedInfo {
   normalization: 'imagenet' | 'minus-one-to-one' | 'unit' | 'raw';
   /** How images were brought to `inputSize`: a stretch, or resize-shorter-side + centre crop. */
   resize: 'stretch' | 'center-crop';
+  /** The layer of the top codes (before the classifier), when it is not the layer before the last. */
+  topLayer?: string;
   /** What it was trained on and predicts. */
   dataset: string;
   numClasses: number;
@@ -140,6 +142,8 @@ function ensureBuiltIns(): void {
     inputSize: [224, 224, 3],
     normalization: 'unit',
     resize: 'stretch',
+    // conv2d_16 + global pooling are the 1,000-way classifier
+    topLayer: 'leaky_re_lu_15',
     dataset: 'ImageNet-1k (ILSVRC 2012)',
     numClasses: 1000,
     licence: 'MIT (ml5.js conversion); Darknet by J. Redmon is public domain',

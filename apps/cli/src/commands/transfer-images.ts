@@ -18,6 +18,7 @@ import { IMAGE_EXTENSIONS, imageFolder } from '@trainkit/data/node';
 import { adam, multiplyLearningRates } from '@trainkit/optimizers';
 import { accuracy, fit, softmaxCrossEntropy } from '@trainkit/train';
 import {
+  earlierLayer,
   freezeLayers,
   measureSimilarity,
   type PretrainedInfo,
@@ -175,7 +176,13 @@ export async function transferImages(
         const x = normalization.applyTensor(raw.x);
         tf.dispose(raw.x);
         try {
-          const sim = measureSimilarity(source, { x, y: raw.y }, { seed });
+          const sim = measureSimilarity(
+            source,
+            { x, y: raw.y },
+            info?.topLayer
+              ? { seed, topLayer: info.topLayer, layers: [earlierLayer(source), info.topLayer] }
+              : { seed },
+          );
           log(
             `similarity probes (${probeSet.size} images): ${sim.probes.map((p) => `${p.layer} ${p.accuracy.toFixed(2)}`).join(', ')} -> score ${sim.score.toFixed(2)}, ${sim.verdict}`,
           );
@@ -203,13 +210,17 @@ export async function transferImages(
     }
     const layer =
       (o.layer as string | undefined) ?? (strategy === 'features' ? plan?.layerName : undefined);
-    const cut = layer ?? body.layers[Math.max(0, body.layers.length - 2)]!.name;
+    const cut = layer ?? info?.topLayer ?? body.layers[Math.max(0, body.layers.length - 2)]!.name;
     if (!body.layers.some((l) => l.name === cut)) {
       throw new UsageError(
         `--layer: no layer '${cut}' in the model (layers: ${body.layers.map((l) => l.name).join(', ')})`,
       );
     }
-    const net = replaceHead(body, k, { cutAt: cut, name: 'head' });
+    // A spatial cut point wider than 20,000 values (14x14x512 at 224x224) is average-pooled, as
+    // the ImageNet networks' own heads and the probes (maxFeatures) do; smaller ones are flattened.
+    const cutShape = body.layers.find((l) => l.name === cut)!.outputShape as number[];
+    const wide = cutShape.length === 4 && cutShape.slice(1).reduce((a, b) => a * b, 1) > 20000;
+    const net = replaceHead(body, k, { cutAt: cut, name: 'head', pool: wide ? 'avg' : 'flatten' });
     toDispose.push(net);
     let multiplier = 1;
     if (strategy === 'features') {
@@ -219,7 +230,7 @@ export async function transferImages(
       multiplier = (o.baseLrMultiplier as number | undefined) ?? plan?.baseLrMultiplier ?? 0.1;
     }
     log(
-      `strategy ${strategy}: new ${k}-way head after '${cut}'${strategy === 'features' ? ', body frozen' : `, body lr x${multiplier}`}${o.augment ? ', random resized crops + flips' : ''}`,
+      `strategy ${strategy}: new ${k}-way head after '${cut}'${wide ? ' (global average pooling)' : ''}${strategy === 'features' ? ', body frozen' : `, body lr x${multiplier}`}${o.augment ? ', random resized crops + flips' : ''}`,
     );
     const inner = adam({ learningRate: o.lr as number });
     const optimizer =
