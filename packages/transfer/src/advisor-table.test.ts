@@ -77,6 +77,22 @@ describe('the advisor on the recorded four-case table', () => {
     });
   }
 
+  it('darknet224-cifar10-small.json (224x224, rows (a) and (b) only): picks the better of them', () => {
+    const r = JSON.parse(
+      readFileSync(
+        join(DIR, '..', 'experiment-results-224', 'darknet224-cifar10-small.json'),
+        'utf8',
+      ),
+    ) as Row;
+    const plan = recommendStrategy({
+      targetSize: r.perClass,
+      similarity: similarityOf(r),
+      epochs: 3,
+    });
+    expect(plan.strategy).toBe('linear-on-top-codes');
+    expect(r.a.acc).toBeGreaterThanOrEqual(r.b.acc);
+  });
+
   it('names the rule in its reason, and plans codes when the epochs are too few to fine-tune', () => {
     const fashion = rows.find(([f]) => f === 'fashion04-fashion59-large.json')![1];
     const plan = recommendStrategy({ targetSize: 1000, similarity: similarityOf(fashion) });
