@@ -259,7 +259,12 @@ async function main() {
   // The other hot paths, each measured against its own baseline in this run
   // (BENCH_ONLY_TRAINING=1 skips them).
   if (process.env.BENCH_ONLY_TRAINING === undefined) {
-    for (const file of ['fit-overhead.ts', 'monitors-overhead.ts', 'preprocess-pca.ts']) {
+    for (const file of [
+      'fit-overhead.ts',
+      'monitors-overhead.ts',
+      'preprocess-pca.ts',
+      'image-folder.ts',
+    ]) {
       if (!existsSync(`${here}${file}`)) continue;
       console.log(`\n--- ${file}`);
       const mod = (await import(`${here}${file}`)) as { main?: () => Promise<unknown> };

@@ -10,4 +10,7 @@ export {
   mnistTest,
   type TrainTest,
 } from './idx-datasets-node';
+export { type SharpDecoderOptions, sharpDecoder } from './image-decoder-node';
+export { IMAGE_EXTENSIONS, type ImageFolderOptions, imageFolder } from './image-folder-node';
 export { readCifar10File, readCsvFile, readFileBytes, readIdxFile } from './read-file-node';
+export { type ImagePixels, saveImage } from './save-image-node';

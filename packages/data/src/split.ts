@@ -30,6 +30,24 @@ export interface Splits {
  * const { train, validation } = splitDataset(full, { validation: 0.1, stratify: true, rng: 0 });
  */
 export function splitDataset(ds: Dataset, options: SplitOptions = {}): Splits {
+  const parts = splitIndices(ds.y, ds.numClasses, options);
+  const make = (idx: Int32Array) => ds.subset(idx);
+  return { train: make(parts.train), validation: make(parts.validation), test: make(parts.test) };
+}
+
+/**
+ * The indices behind {@link splitDataset}: which examples (by position in `labels`) go to train,
+ * validation and test, each part sorted ascending. Shared by in-memory and streamed datasets
+ * (image folders), so the same seed splits both the same way.
+ *
+ * @example
+ * const { train, test } = splitIndices(labels, 3, { test: 0.2, stratify: true, rng: 0 });
+ */
+export function splitIndices(
+  labels: ArrayLike<number>,
+  numClasses: number,
+  options: SplitOptions = {},
+): { train: Int32Array; validation: Int32Array; test: Int32Array } {
   const fv = assertNumber('validation', options.validation ?? 0, {
     min: 0,
     max: 1,
@@ -46,12 +64,10 @@ export function splitDataset(ds: Dataset, options: SplitOptions = {}): Splits {
   const rng = toRng(options.rng);
   const groups: number[][] = [];
   if (options.stratify ?? false) {
-    for (let c = 0; c < ds.numClasses; c++) groups.push([]);
-    ds.y.forEach((c, i) => {
-      groups[c]!.push(i);
-    });
+    for (let c = 0; c < numClasses; c++) groups.push([]);
+    for (let i = 0; i < labels.length; i++) groups[labels[i]!]!.push(i);
   } else {
-    groups.push(Array.from({ length: ds.size }, (_, i) => i));
+    groups.push(Array.from({ length: labels.length }, (_, i) => i));
   }
   const parts: { train: number[]; validation: number[]; test: number[] } = {
     train: [],
@@ -66,6 +82,10 @@ export function splitDataset(ds: Dataset, options: SplitOptions = {}): Splits {
     parts.test.push(...group.slice(nv, nv + nt));
     parts.train.push(...group.slice(nv + nt));
   }
-  const make = (idx: number[]) => ds.subset(Int32Array.from(idx).sort());
-  return { train: make(parts.train), validation: make(parts.validation), test: make(parts.test) };
+  const sorted = (idx: number[]) => Int32Array.from(idx).sort();
+  return {
+    train: sorted(parts.train),
+    validation: sorted(parts.validation),
+    test: sorted(parts.test),
+  };
 }

@@ -45,7 +45,7 @@ const ONLY = onlyArg >= 0 ? args[onlyArg + 1]!.split(',') : undefined;
 const SMALL = QUICK ? 10 : 100;
 /** Re-run (c) and (d) with batch-norm statistics re-estimated before testing, as rows c_bn, d_bn. */
 const BN_REESTIMATE = args.includes('--bn-reestimate');
-const TEST = QUICK ? 100 : 2000;
+const TEST = Number(process.env.EXPERIMENT_TEST ?? (QUICK ? 100 : 2000));
 /** Darknet-tiny gets CIFAR-10 at its native 32x32 (fully convolutional; 224x224 is ~50x slower here). */
 const DARKNET_RES = Number(process.env.DARKNET_RES ?? 32);
 

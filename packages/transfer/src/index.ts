@@ -17,6 +17,13 @@ export {
   type SimilarityResult,
 } from './measure-similarity';
 export {
+  findPretrained,
+  type PretrainedFile,
+  type PretrainedInfo,
+  pretrainedModels,
+  registerPretrained,
+} from './pretrained-registry';
+export {
   earlierLayer,
   type RecommendStrategyOptions,
   recommendStrategy,
@@ -24,4 +31,5 @@ export {
   type TransferPlan,
   type TransferStrategy,
 } from './recommend-strategy';
+export { type ReinitializeOptions, reinitialize } from './reinitialize';
 export { type ReplaceHeadOptions, replaceHead } from './replace-head';

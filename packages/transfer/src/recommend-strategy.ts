@@ -30,6 +30,20 @@ export interface RecommendStrategyOptions {
   similarityThreshold?: number;
   /** When given, the plan names this model's layers. */
   model?: LayersModel;
+  /**
+   * Probe rule (needs a measured similarity): when a probed layer below the top codes beats the
+   * top codes by at least `earlierMargin` and the raw-pixel probe by at least `pixelMargin`
+   * (accuracy fractions), train on that layer's codes, case (b), whatever the data size.
+   * Defaults 0.01 and 0.05; `earlierMargin: 1` turns the rule off.
+   */
+  earlierMargin?: number;
+  pixelMargin?: number;
+  /**
+   * Budget rule: the epochs the training may take. Fine-tuning is only recommended with at least
+   * `minFineTuneEpochs` (default 2); with fewer, the linear classifier on codes is planned instead.
+   */
+  epochs?: number;
+  minFineTuneEpochs?: number;
 }
 
 export interface TransferPlan {
@@ -106,8 +120,26 @@ export function recommendStrategy(options: RecommendStrategyOptions): TransferPl
     : typeof options.similarity === 'number'
       ? `similarity ${options.similarity.toFixed(2)} (${similar ? '>=' : '<'} ${threshold})`
       : `data ${options.similarity} to the source`;
+  const earlierMargin = assertNumber('options.earlierMargin', options.earlierMargin ?? 0.01, {
+    min: 0,
+  });
+  const pixelMargin = assertNumber('options.pixelMargin', options.pixelMargin ?? 0.05, { min: 0 });
+  const minEpochs = assertPositiveInt('options.minFineTuneEpochs', options.minFineTuneEpochs ?? 2);
+  const epochs =
+    options.epochs === undefined ? undefined : assertPositiveInt('options.epochs', options.epochs);
+  const earlier = measured ? earlierWins(measured, earlierMargin, pixelMargin) : undefined;
+  const shortBudget = epochs !== undefined && epochs < minEpochs;
   let plan: Omit<TransferPlan, 'layerName'>;
-  if (small && similar) {
+  if (earlier) {
+    plan = {
+      case: small ? 'small-different' : 'large-different',
+      strategy: 'linear-on-earlier-codes',
+      featureLayer: 'earlier',
+      freezeBody: true,
+      baseLrMultiplier: 0,
+      reason: `${sizeWords}; the linear probe on ${earlier.layer} codes (${pct(earlier.accuracy)}) beats the top codes ${measured!.topLayer} (${pct(earlier.top)}) by ${pts(earlier.accuracy - earlier.top)} and the raw pixels (${pct(earlier.pixels)}) by ${pts(earlier.accuracy - earlier.pixels)}: the top layers are specialised to the source task while ${earlier.layer} still describes this data, so train a classifier on its codes, whatever the data size (probe rule: margins ${pts(earlierMargin)} over the top codes and ${pts(pixelMargin)} over pixels).`,
+    };
+  } else if (small && similar) {
     plan = {
       case: 'small-similar',
       strategy: 'linear-on-top-codes',
@@ -144,9 +176,20 @@ export function recommendStrategy(options: RecommendStrategyOptions): TransferPl
       reason: `${sizeWords}, ${simWords}: enough labels to train the whole network; pretrained weights are still a good initialisation, so fine-tune everything at the full learning rate (or train from scratch).`,
     };
   }
+  if (shortBudget && !plan.freezeBody) {
+    const top = similar;
+    plan = {
+      case: plan.case,
+      strategy: top ? 'linear-on-top-codes' : 'linear-on-earlier-codes',
+      featureLayer: top ? 'top' : 'earlier',
+      freezeBody: true,
+      baseLrMultiplier: 0,
+      reason: `${plan.reason.replace(/\.$/, '')}; but only ${epochs} epoch${epochs === 1 ? '' : 's'} of training (fewer than ${minEpochs}): fine-tuning does not pay off in so short a budget, so train a linear classifier on the ${top ? 'top' : 'earlier'} codes instead.`,
+    };
+  }
   if (!options.model) return plan;
   const m = options.model;
-  const probed = measured?.bestModelLayer;
+  const probed = earlier?.layer ?? measured?.bestModelLayer;
   const layerName =
     plan.featureLayer === 'top'
       ? (measured?.topLayer ?? m.layers[Math.max(0, m.layers.length - 2)]!.name)
@@ -154,6 +197,32 @@ export function recommendStrategy(options: RecommendStrategyOptions): TransferPl
         ? probed
         : earlierLayer(m);
   return { ...plan, layerName };
+}
+
+const pct = (a: number) => `${(a * 100).toFixed(1)}%`;
+const pts = (d: number) => `${(d * 100).toFixed(1)} points`;
+
+/** The best probed layer below the top codes when it beats both the top codes and the pixels. */
+function earlierWins(
+  r: SimilarityResult,
+  earlierMargin: number,
+  pixelMargin: number,
+): { layer: string; accuracy: number; top: number; pixels: number } | undefined {
+  const top = r.probes.find((p) => p.layer === r.topLayer);
+  const pixels = r.probes.find((p) => p.depth === -1);
+  if (!top || !pixels) return undefined;
+  let best: (typeof r.probes)[number] | undefined;
+  for (const p of r.probes) {
+    if (p.depth >= 0 && p.depth < top.depth && (!best || p.accuracy > best.accuracy)) best = p;
+  }
+  if (!best) return undefined;
+  if (
+    best.accuracy - top.accuracy < earlierMargin ||
+    best.accuracy - pixels.accuracy < pixelMargin
+  ) {
+    return undefined;
+  }
+  return { layer: best.layer, accuracy: best.accuracy, top: top.accuracy, pixels: pixels.accuracy };
 }
 
 function isSimilarityResult(v: unknown): v is SimilarityResult {

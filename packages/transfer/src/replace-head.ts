@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { assertNumber, assertPositiveInt, ConfigError } from '@trainkit/core';
+import { assertNumber, assertOneOf, assertPositiveInt, ConfigError } from '@trainkit/core';
 import { resolveLayerIndex } from './resolve-layer';
 
 export interface ReplaceHeadOptions {
@@ -11,6 +11,12 @@ export interface ReplaceHeadOptions {
   cutAt?: string | number;
   /** Prefix of the new layers' names (weight names `head_dense_0/kernel`). Default `'head'`. */
   name?: string;
+  /**
+   * How a spatial cut point `[h, w, c]` becomes a vector: `'flatten'` (default, `h * w * c`
+   * features) or `'avg'` (global average pooling, `c` features: the ImageNet networks' own head,
+   * and the only sensible one at 224x224 where a flattened map has 100,000 features).
+   */
+  pool?: 'flatten' | 'avg';
 }
 
 /**
@@ -47,11 +53,17 @@ export function replaceHead(
   const dropout = options.dropout ?? 0;
   assertNumber('options.dropout', dropout, { min: 0, max: 1, exclusiveMax: true });
   const prefix = options.name ?? 'head';
+  const pool = assertOneOf('options.pool', options.pool ?? 'flatten', ['flatten', 'avg'] as const);
   const keep = resolveLayerIndex(model, options.cutAt ?? -2, 'options.cutAt');
   const layer = model.layers[keep]!;
   let x = layer.output as tfl.SymbolicTensor;
-  if (x.shape.length > 2)
+  if (x.shape.length === 4 && pool === 'avg') {
+    x = tfl.layers
+      .globalAveragePooling2d({ name: `${prefix}_pool` })
+      .apply(x) as tfl.SymbolicTensor;
+  } else if (x.shape.length > 2) {
     x = tfl.layers.flatten({ name: `${prefix}_flatten` }).apply(x) as tfl.SymbolicTensor;
+  }
   const widths = [...hidden, numClasses];
   widths.forEach((units, k) => {
     if (dropout > 0) {

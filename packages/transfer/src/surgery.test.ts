@@ -233,6 +233,29 @@ describe('replaceHead', () => {
     expect(net.outputs[0]!.shape).toEqual([null, 2]);
   });
 
+  it('average-pools a spatial cut point with pool: avg (mean over the map, per channel)', async () => {
+    const m = functional();
+    const net = replaceHead(m, 2, { cutAt: 'p1', name: 'gap', pool: 'avg' });
+    const p1 = m.getLayer('p1').outputShape as number[];
+    expect(net.getLayer('gap_pool').outputShape).toEqual([null, p1[3]]);
+    // the pooled codes equal the mean of p1's map, computed independently
+    const x = tf.randomUniform(
+      [2, ...(m.inputs[0]!.shape.slice(1) as number[])],
+      0,
+      1,
+      'float32',
+      3,
+    );
+    const map = cutAt(m, 'p1').predict(x) as tf.Tensor;
+    const pooled = cutAt(net, 'gap_pool').predict(x) as tf.Tensor;
+    const mean = tf.mean(map, [1, 2]);
+    expect(Array.from(await pooled.data())).toEqual(
+      Array.from(await mean.data()).map((v) => expect.closeTo(v, 6) as unknown as number),
+    );
+    tf.dispose([x, map, pooled, mean]);
+    expect(() => replaceHead(m, 2, { pool: 'max' as never })).toThrow(/options\.pool/);
+  });
+
   it('validates its arguments', () => {
     const m = functional();
     expect(() => replaceHead(m, 0)).toThrow(ValueRangeError);

@@ -241,7 +241,7 @@ export const pcaSpec: CommandSpec = {
 export const transferSpec: CommandSpec = {
   name: 'transfer',
   summary:
-    "Transfer a saved model (a model.json, its folder, or a run folder) to a dataset: 'features' trains a new linear head on frozen codes, 'finetune' trains everything with a smaller learning rate for the pretrained body, 'scratch' trains the same architecture from fresh weights, 'auto' asks the advisor (recommendStrategy) and prints its reasoning.",
+    "Transfer a saved model (a model.json, its folder, a run folder, a registry name such as darknet-tiny, or a model.json URL) to a dataset (the named ones, IDX / CIFAR / CSV files, or a folder of JPEG / PNG / WebP images with one subfolder per class): 'features' trains a new linear head on frozen codes, 'finetune' trains everything with a smaller learning rate for the pretrained body, 'scratch' trains the same architecture from fresh weights, 'auto' asks the advisor (recommendStrategy) and prints its reasoning.",
   positionals: ['model'],
   flags: [
     ...DATA_FLAGS,
@@ -278,8 +278,57 @@ export const transferSpec: CommandSpec = {
       help: "finetune: the body's learning rate relative to the head (default 0.1)",
     },
     { name: 'out', type: 'string', help: 'save the new model (model.json) and result.json here' },
+    {
+      name: 'test-split',
+      type: 'number',
+      min: 0,
+      max: 0.9,
+      exclusiveMin: true,
+      default: 0.2,
+      help: 'image folders: the share of each class held out for the test accuracy (seeded)',
+    },
+    {
+      name: 'skip-corrupt',
+      type: 'boolean',
+      help: 'image folders: leave out files that cannot be decoded (and count them) instead of stopping',
+    },
+    {
+      name: 'augment',
+      type: 'boolean',
+      help: 'image folders: train on random resized crops with horizontal flips (Inception recipe)',
+    },
+    {
+      name: 'tta',
+      type: ['none', 'ten-crop'],
+      default: 'none',
+      help: 'image folders: test-time augmentation (ten-crop: average over 4 corners + centre, and mirrored)',
+    },
+    {
+      name: 'normalization',
+      type: ['imagenet', 'minus-one-to-one', 'unit', 'raw'],
+      help: "image folders: the model's input normalisation (default: the registry's, else unit = x / 255)",
+    },
+    {
+      name: 'probe-size',
+      type: 'int',
+      min: 10,
+      default: 300,
+      help: 'image folders: training images decoded for the similarity probes',
+    },
+    {
+      name: 'cache-dir',
+      type: 'string',
+      help: 'where registry models are cached (default $TRAINKIT_CACHE or ~/.cache/trainkit)',
+    },
+    {
+      name: 'offline',
+      type: 'boolean',
+      help: 'registry models: use the cache only, never download',
+    },
   ],
   examples: [
+    'trainkit transfer darknet-tiny --dataset ./photos/ --out runs/photos',
+    'trainkit transfer ../shared/models/darknet-tiny --dataset ./photos/ --strategy finetune --augment --tta ten-crop',
     'trainkit transfer runs/fashion/model --dataset digits',
     'trainkit transfer ../shared/models/doodlenet --dataset ../shared/data/mnist-test --strategy finetune --limit 2000',
   ],

@@ -1,7 +1,7 @@
 import { existsSync, mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
-import * as tfl from '@tensorflow/tfjs-layers';
+import type * as tfl from '@tensorflow/tfjs-layers';
 import { ShapeError } from '@trainkit/core';
 import { writeFileAtomic } from '@trainkit/core/node';
 import { pixelNormalization } from '@trainkit/data';
@@ -10,15 +10,18 @@ import { accuracy, evaluate, fit, softmaxCrossEntropy } from '@trainkit/train';
 import * as transferPkg from '@trainkit/transfer';
 import {
   freezeLayers,
+  type PretrainedInfo,
   recommendStrategy,
+  reinitialize,
   replaceHead,
   type TransferPlan,
 } from '@trainkit/transfer';
-import { loadModelFromPath, saveModelToPath } from '@trainkit/transfer/node';
+import { loadModelFromPath, loadPretrained, saveModelToPath } from '@trainkit/transfer/node';
 import type { Parsed } from '../args';
 import { loadDataset } from '../datasets';
 import { startBackend } from '../runtime';
 import { UsageError } from '../usage-error';
+import { isImageFolder, transferImages } from './transfer-images';
 
 /** Resizes images and converts grey <-> RGB so they fit the model's input. Caller owns the result. */
 export function adaptImages(x: tf.Tensor4D, target: [number, number, number]): tf.Tensor4D {
@@ -56,7 +59,34 @@ interface SimilarityLike {
 export async function transferCommand(parsed: Parsed, log: (s: string) => void): Promise<number> {
   const o = parsed.options;
   await startBackend(o.backend as 'auto', log);
-  const source = await loadModelFromPath(modelPath(parsed.positionals[0] as string));
+  const spec = parsed.positionals[0] as string;
+  let source: tfl.LayersModel;
+  let info: PretrainedInfo | undefined;
+  if (existsSync(spec) || !(/^https?:\/\//.test(spec) || /^[a-z0-9][a-z0-9._-]*$/.test(spec))) {
+    source = await loadModelFromPath(modelPath(spec));
+  } else {
+    // a registry name (darknet-tiny) or a model.json URL: from the cache, else downloaded
+    const loaded = await loadPretrained(spec, {
+      ...(o.cacheDir === undefined ? {} : { cacheDir: o.cacheDir as string }),
+      offline: o.offline === true,
+    });
+    source = loaded.model;
+    info = loaded.info;
+    log(
+      `pretrained: ${spec} ${loaded.fromCache ? 'from the cache' : 'downloaded'} (${loaded.dir})`,
+    );
+  }
+  if (isImageFolder(o.dataset as string)) {
+    try {
+      return await transferImages(parsed, log, source, info);
+    } finally {
+      try {
+        source.dispose();
+      } catch {
+        // the new model shared (and disposed) the source's layers
+      }
+    }
+  }
   const inShape = source.inputs[0]?.shape.slice(1) as number[];
   if (inShape.length !== 3 || inShape.some((d) => d === null)) {
     source.dispose();
@@ -149,10 +179,8 @@ export async function transferCommand(parsed: Parsed, log: (s: string) => void):
     }
     let body = source;
     if (strategy === 'scratch') {
-      // Same architecture, fresh weights from each layer's own initializer.
-      body = (await tfl.models.modelFromJSON({
-        modelTopology: source.toJSON(null, false) as tf.io.ModelJSON['modelTopology'],
-      } as never)) as tfl.LayersModel;
+      // Same architecture, fresh seeded weights from each layer's own initializer.
+      body = await reinitialize(source, { seed });
       toDispose.push(body);
     }
     const layer =
