@@ -51,9 +51,10 @@ it('the README cross-validation example is this test, and it runs', async () => 
       { nTrials: 20 },
     );
     const best = study.bestTrial;
+    if (best === undefined) throw new Error('no trial completed');
     console.log(
-      `best lambda ${(best?.params.lambda as number).toFixed(3)}: validation MSE ` +
-        `${(best?.userAttrs.cv_mean as number).toFixed(3)} +- ${(best?.userAttrs.cv_std as number).toFixed(3)}`,
+      `best lambda ${(best.params.lambda as number).toFixed(3)}: validation MSE ` +
+        `${(best.userAttrs.cv_mean as number).toFixed(3)} +- ${(best.userAttrs.cv_std as number).toFixed(3)}`,
     );
     const pruned = study.trials.filter((t) => t.state === 'pruned').length;
     console.log(
