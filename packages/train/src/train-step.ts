@@ -8,6 +8,7 @@ import {
   type TensorMap,
 } from '@trainkit/core';
 import type { Batch } from './batches';
+import { gate } from './gate';
 import type { Loss } from './losses/loss';
 import type { Metric } from './metrics/metric';
 import type { OptimizerState } from './optimizer-state';
@@ -89,7 +90,7 @@ export function trainStep(
         if (apply) {
           g[k] = tf.div(sum, c.accumulateSteps);
           (acc[k] as tf.Variable).assign(tf.zerosLike(sum));
-        } else (acc[k] as tf.Variable).assign(tf.where(ok, sum, acc[k] as tf.Variable));
+        } else (acc[k] as tf.Variable).assign(gate(ok, sum, acc[k] as tf.Variable));
       }
     }
     const updates = apply ? applyUpdate(c, g, step, ok) : undefined;
@@ -117,7 +118,7 @@ function applyUpdate(c: StepContext, g: TensorMap, step: number, ok: tf.Tensor):
     for (const con of c.constraints) {
       if (con.appliesTo === undefined || matchesName(con.appliesTo, k)) next = con(next, k);
     }
-    p.assign(tf.where(ok, next, p));
+    p.assign(gate(ok, next, p));
   }
   return out.updates;
 }
