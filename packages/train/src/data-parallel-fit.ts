@@ -1,0 +1,149 @@
+// Node-only: the worker replicas of a data-parallel `fit` (imported lazily by fit.ts, so a
+// browser never loads worker_threads). The backend's trainer does the threads and the shared
+// memory; this adapts it to the loop: trainkit's loss in every replica, the project's optimizer
+// (GradientTransformation) on the main thread only.
+import * as tf from '@tensorflow/tfjs-core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { createDataParallelTrainer, type DataParallelTrainer } from '@trainkit/backend/node';
+import type { Batch } from './batches';
+import type { Loss } from './losses/loss';
+import type { ReplicaArgs } from './replica-model';
+import type { ShardFactory, ShardSource } from './shards';
+
+export interface ReplicaPlan {
+  model: tfl.LayersModel;
+  loss: Loss;
+  replicas: number;
+  /** Largest batch (tensor data: the batch size; else the first batch's size). */
+  batchSize?: number;
+  setup?: { module: string | URL; export: string }[];
+  /** tfjs Variable name -> params key. */
+  keyOf: (variableName: string) => string;
+  /**
+   * Wait for the workers before the first step (replicas asked for explicitly); else they start
+   * in the background and join when ready.
+   */
+  wait: boolean;
+  /** Says once why data parallelism is off (the run continues on one engine). */
+  say: (why: string) => void;
+}
+
+// Builds ship replica-model.js beside the bundle; from source it is the .ts file (the backend's
+// worker registers tsx's loader for it).
+function replicaModule(): URL {
+  const here = import.meta.url;
+  const ext = here.endsWith('.ts') ? '.ts' : here.endsWith('.cjs') ? '.cjs' : '.js';
+  return new URL(`./replica-model${ext}`, here);
+}
+
+/** A {@link ShardFactory} over worker threads, one replica each; see {@link ReplicaPlan}. */
+export function workerShards(plan: ReplicaPlan): ShardFactory {
+  return async (first: Batch) => {
+    const backend = tf.getBackend();
+    if (backend !== 'wasm' && backend !== 'cpu') {
+      plan.say(`the ${backend} backend has no worker replicas (wasm and cpu do)`);
+      return undefined;
+    }
+    if (first.x.dtype !== 'float32') {
+      plan.say(`inputs of dtype ${first.x.dtype} (replicas share float32 inputs)`);
+      return undefined;
+    }
+    if (typeof plan.loss.toJSON !== 'function') {
+      plan.say('the loss is a plain function (a trainkit Loss with toJSON can be sent to workers)');
+      return undefined;
+    }
+    let args: ReplicaArgs;
+    try {
+      const topology = plan.model.toJSON(null, false) as object;
+      args = JSON.parse(JSON.stringify({ topology, loss: plan.loss.toJSON() })) as ReplicaArgs;
+    } catch (e) {
+      plan.say(`the model cannot be serialised to the workers (${(e as Error).message})`);
+      return undefined;
+    }
+    const batchSize = Math.max(plan.batchSize ?? 0, first.x.shape[0] as number);
+    // The workers start in the background (a fresh engine each: seconds); until they are ready
+    // the steps run whole on this engine, which computes the same update.
+    const opening = createDataParallelTrainer({
+      model: plan.model,
+      replica: { module: replicaModule(), export: 'buildReplica', args },
+      ...(plan.setup ? { setup: plan.setup } : {}),
+      replicas: plan.replicas,
+      batchSize,
+      backend,
+      target: {
+        shape: first.y.shape.slice(1),
+        dtype: first.y.dtype === 'int32' ? 'int32' : 'float32',
+      },
+    }).catch((e: unknown) => {
+      plan.say(
+        `the worker replicas could not start (${String((e as Error)?.message ?? e).split('\n')[0]})`,
+      );
+      return undefined;
+    });
+    if (plan.wait && !(await opening)) return undefined;
+    return shardSource(opening, plan, batchSize, first);
+  };
+}
+
+function shardSource(
+  opening: Promise<DataParallelTrainer | undefined>,
+  plan: ReplicaPlan,
+  capacity: number,
+  first: Batch,
+): ShardSource {
+  let trainer: DataParallelTrainer | undefined;
+  let used = false;
+  void opening.then((t) => {
+    trainer = t;
+  });
+  const model = plan.model;
+  const stats = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
+  const ySuffix = first.y.shape.slice(1).join();
+  const xSuffix = first.x.shape.slice(1).join();
+  let n = 0;
+  let own = 0;
+  const source: ShardSource = {
+    get replicas() {
+      return used && trainer ? trainer.replicas : 1;
+    },
+    split: false,
+    start(batch) {
+      n = batch.x.shape[0] as number;
+      if (!trainer) {
+        (source as { split: boolean }).split = false;
+        return n;
+      }
+      // A batch the workers cannot take (larger than the first, another shape or dtype) runs
+      // here whole: still correct, only not split.
+      const fits =
+        n <= capacity &&
+        batch.x.dtype === 'float32' &&
+        batch.x.shape.slice(1).join() === xSuffix &&
+        batch.y.shape.slice(1).join() === ySuffix;
+      own = fits ? Math.max(1, trainer.ownShare(n)) : n;
+      (source as { split: boolean }).split = own < n;
+      if (own < n) {
+        trainer.startShards(batch.x, batch.y, own);
+        used = true;
+      }
+      return own;
+    },
+    finish() {
+      const rest = (trainer as DataParallelTrainer).finishShards();
+      // Moving statistics: the shard-size-weighted mean of every replica's update.
+      tf.tidy(() => {
+        stats.forEach((v, i) => {
+          v.assign(tf.add(tf.mul(v, own / n), rest.stats[i] as tf.Tensor));
+        });
+      });
+      tf.dispose(rest.stats);
+      const grads: Record<string, tf.Tensor> = {};
+      for (const [vn, g] of Object.entries(rest.grads)) grads[plan.keyOf(vn)] = g;
+      return { grads, predictions: rest.predictions };
+    },
+    dispose: async () => {
+      await (await opening)?.dispose();
+    },
+  };
+  return source;
+}
