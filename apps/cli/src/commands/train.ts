@@ -23,6 +23,7 @@ import {
   accuracy,
   type Checkpoint,
   evaluate,
+  type FitOptions,
   fit,
   restoreCheckpoint,
   saveCheckpoint,
@@ -283,6 +284,7 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
         batchSize: o.batchSize,
         rng: o.seed,
         penalties: penalties(o),
+        ...replicaOptions(parsed),
         constraints: constraints(o),
         listeners,
         progress: tty,
@@ -335,7 +337,7 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
       history: result.history,
     });
     log(
-      `trained ${result.epoch} epochs (${result.step} steps) in ${seconds.toFixed(1)} s${result.stopReason ? ` (stopped: ${result.stopReason})` : ''}`,
+      `trained ${result.epoch} epochs (${result.step} steps) in ${seconds.toFixed(1)} s on ${result.replicas} ${result.replicas === 1 ? 'engine' : 'replicas'}${result.stopReason ? ` (stopped: ${result.stopReason})` : ''}`,
     );
     log(
       `test accuracy ${scores.acc?.toFixed(4)} (test loss ${scores.loss?.toFixed(4)}, ${testDs.size} examples)`,
@@ -348,6 +350,20 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
     tf.dispose(tensors);
     model.dispose();
   }
+}
+
+/** `--replicas` (default: fit's, the machine's cores); workers register the architectures' layers. */
+function replicaOptions(parsed: Parsed): Pick<FitOptions, 'replicas' | 'replicaSetup'> {
+  const replicas = parsed.options.replicas as number | undefined;
+  return {
+    ...(replicas === undefined ? {} : { replicas }),
+    replicaSetup: [
+      {
+        module: import.meta.resolve('@trainkit/architectures'),
+        export: 'registerArchitectureLayers',
+      },
+    ],
+  };
 }
 
 /** Loads every weight (BN moving statistics included) of a run's saved model into `model`. */
