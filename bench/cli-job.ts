@@ -6,7 +6,8 @@
 // loop with validation).
 //   npx tsx --conditions=@trainkit/source bench/cli-job.ts
 //   CLI_JOB_ROUNDS=n (default 3), CLI_JOB_EPOCHS=n (default 6),
-//   CLI_JOB_VARIANTS='default|--replicas 1' (trainkit argument sets, '|'-separated; 'default' = none)
+//   CLI_JOB_VARIANTS='default|--replicas 1' (trainkit argument sets, '|'-separated; 'default' = none;
+//   'root=/path/to/checkout' runs that checkout's CLI with its defaults: a before/after in one run)
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -22,14 +23,14 @@ const median = (xs: number[]) => {
   return s.length % 2 ? (s[m] as number) : ((s[m - 1] as number) + (s[m] as number)) / 2;
 };
 
-function trainkit(args: string[], epochs: number): number {
+function trainkit(args: string[], epochs: number, from = root): number {
   const out = mkdtempSync(join(tmpdir(), 'trainkit-cli-job-'));
   try {
     const r = spawnSync(
       process.execPath,
       [
         '--conditions=@trainkit/source',
-        join(root, 'apps/cli/dev.mjs'),
+        join(from, 'apps/cli/dev.mjs'),
         'train',
         '--epochs',
         String(epochs),
@@ -37,7 +38,7 @@ function trainkit(args: string[], epochs: number): number {
         join(out, 'run'),
         ...args,
       ],
-      { cwd: root, encoding: 'utf8', env: { ...process.env, CI: '1' } },
+      { cwd: from, encoding: 'utf8', env: { ...process.env, CI: '1' } },
     );
     const m = /trained \d+ epochs \(\d+ steps\) in ([\d.]+) s/.exec(r.stdout ?? '');
     if (!m) throw new Error(`trainkit train failed: ${r.stdout}\n${r.stderr}`);
@@ -61,7 +62,7 @@ function torch(threads: number, epochs: number): number | string {
 export async function main(): Promise<Record<string, number>> {
   const rounds = Number(process.env.CLI_JOB_ROUNDS ?? 3);
   const epochs = Number(process.env.CLI_JOB_EPOCHS ?? 6);
-  const variants = (process.env.CLI_JOB_VARIANTS ?? 'default')
+  const variants = (process.env.CLI_JOB_VARIANTS ?? 'default|--replicas 1')
     .split('|')
     .map((v) => v.trim())
     .filter(Boolean);
@@ -76,7 +77,12 @@ export async function main(): Promise<Record<string, number>> {
     const jobs: (() => void)[] = [
       ...variants.map(
         (v) => () =>
-          add(`trainkit train ${v}`, trainkit(v === 'default' ? [] : v.split(/\s+/), epochs)),
+          add(
+            `trainkit train ${v}`,
+            v.startsWith('root=')
+              ? trainkit([], epochs, v.slice(5))
+              : trainkit(v === 'default' ? [] : v.split(/\s+/), epochs),
+          ),
       ),
       () => {
         const t = torch(2, epochs);

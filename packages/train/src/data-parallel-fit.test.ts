@@ -69,7 +69,7 @@ function recorder() {
           step: e.step,
           size: e.batchSize,
           loss: e.loss.dataSync()[0] as number,
-          acc: e.metrics.acc?.dataSync()[0] as number,
+          acc: e.metrics?.acc?.dataSync()[0] as number,
           grads: Object.keys(e.grads ?? {}).length,
         });
       },
