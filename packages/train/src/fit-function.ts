@@ -82,7 +82,8 @@ export interface FitOptions {
    * which are summed weighted by shard size into the batch-mean gradient; the optimizer updates
    * the main model once, and every replica reads its weights at the start of each step. Default:
    * the `TRAINKIT_REPLICAS` environment variable, else the machine's cores
-   * (`os.availableParallelism()`); 1 trains on one engine. Where replicas cannot be used (a
+   * (`os.availableParallelism()`) on Node's main thread and 1 inside a worker thread (hpo's
+   * parallel trials); 1 trains on one engine. Where replicas cannot be used (a
    * browser, `fitFunction`, a model that cannot be serialised, a webgpu backend), the run says
    * so once (`console.warn`) and trains on one engine; {@link FitResult.replicas} says what ran.
    * Replicas asked for here are started before the first step; by default they start in the

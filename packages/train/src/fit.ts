@@ -61,7 +61,7 @@ const nodeProcess = (): { env: Record<string, string | undefined> } | undefined 
   return p?.versions?.node ? p : undefined;
 };
 
-/** `options.replicas`, else `TRAINKIT_REPLICAS`, else the machine's cores (Node) or 1. */
+/** `options.replicas`, else `TRAINKIT_REPLICAS`, else the machine's cores (Node's main thread) or 1. */
 async function defaultReplicas(options: FitOptions): Promise<number> {
   if (options?.replicas !== undefined) return assertPositiveInt('replicas', options.replicas);
   const proc = nodeProcess();
@@ -78,6 +78,10 @@ async function defaultReplicas(options: FitOptions): Promise<number> {
     }
     return r;
   }
+  // A fit inside a worker thread (e.g. @trainkit/hpo's parallel trials) keeps one engine: the
+  // cores are already shared by the threads running beside it.
+  const { isMainThread } = await import('node:worker_threads');
+  if (!isMainThread) return 1;
   const os = await import('node:os');
   return Math.max(1, os.availableParallelism());
 }
