@@ -98,16 +98,21 @@ export async function main(): Promise<Record<string, number>> {
     for (const job of jobs) job();
   }
   const ref = times['PyTorch, 2 threads'] ? median(times['PyTorch, 2 threads']) : undefined;
+  // On a busy machine PyTorch's 2 bound OpenMP threads wait on each other: the faster of its two
+  // configurations is the fair reference, printed beside the 2-thread one.
+  const one = times['PyTorch, 1 thread'] ? median(times['PyTorch, 1 thread']) : undefined;
+  const best = ref === undefined ? one : one === undefined ? ref : Math.min(ref, one);
   console.log(
     `trainkit train default job (${epochs} epochs), training seconds, median of ${rounds} alternated rounds${skipped ? ` (PyTorch skipped: ${skipped})` : ''}`,
   );
   const out: Record<string, number> = {};
+  const ratio = (m: number, r: number | undefined) =>
+    r === undefined ? 'n/a' : `${(m / r).toFixed(2)}x`;
   for (const [k, v] of Object.entries(times)) {
     const m = median(v);
-    const ratio = ref === undefined ? 'n/a' : `${(m / ref).toFixed(2)}x`;
     out[k] = m;
     console.log(
-      `  ${k.padEnd(36)} ${m.toFixed(2).padStart(7)} s   vs PyTorch 2 threads ${ratio}   [${v.map((t) => t.toFixed(2)).join(', ')}]`,
+      `  ${k.padEnd(36)} ${m.toFixed(2).padStart(7)} s   vs PyTorch 2 threads ${ratio(m, ref)}, vs faster PyTorch ${ratio(m, best)}   [${v.map((t) => t.toFixed(2)).join(', ')}]`,
     );
   }
   return out;
