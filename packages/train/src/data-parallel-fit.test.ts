@@ -40,7 +40,9 @@ const l2: Penalty = (p) =>
 function expectAllClose(a: number[][], b: number[][], tol: number) {
   expect(a.length).toBe(b.length);
   a.forEach((row, i) => {
-    row.forEach((v, k) => expect(Math.abs(v - (b[i]?.[k] as number))).toBeLessThan(tol));
+    row.forEach((v, k) => {
+      expect(Math.abs(v - (b[i]?.[k] as number))).toBeLessThan(tol);
+    });
   });
 }
 
@@ -136,7 +138,13 @@ describe('fit with replicas (data parallel over worker threads)', () => {
     await fit(whole, data, { ...opts, epochs: 2 });
     const cut = net();
     let saved: Checkpoint | undefined;
-    await fit(cut, data, { ...opts, epochs: 1, onCheckpoint: (c) => void (saved = c) });
+    await fit(cut, data, {
+      ...opts,
+      epochs: 1,
+      onCheckpoint: (c) => {
+        saved = c;
+      },
+    });
     expect(saved?.epoch).toBe(1);
     const resumed = net();
     const r = await fit(resumed, data, { ...opts, epochs: 2, resumeFrom: saved as Checkpoint });

@@ -8,6 +8,7 @@ import { createDataParallelTrainer, type DataParallelTrainer } from '@trainkit/b
 import type { Batch } from './batches';
 import type { Loss } from './losses/loss';
 import type { ReplicaArgs } from './replica-model';
+import { SpeedCheck, type SpeedCheckOptions } from './replica-speed-check';
 import type { ShardFactory, ShardSource } from './shards';
 
 export interface ReplicaPlan {
@@ -24,6 +25,11 @@ export interface ReplicaPlan {
    * in the background and join when ready.
    */
   wait: boolean;
+  /**
+   * Replicas chosen by default are kept only if split steps measure faster than whole ones on
+   * this machine now ({@link SpeedCheck}); explicit ones are kept regardless. Default: `!wait`.
+   */
+  speedCheck?: boolean | SpeedCheckOptions;
   /** Says once why data parallelism is off (the run continues on one engine). */
   say: (why: string) => void;
 }
@@ -96,6 +102,10 @@ function shardSource(
   void opening.then((t) => {
     trainer = t;
   });
+  const checkWanted = plan.speedCheck ?? !plan.wait;
+  const check = checkWanted
+    ? new SpeedCheck(typeof checkWanted === 'object' ? checkWanted : {})
+    : undefined;
   const model = plan.model;
   const stats = model.nonTrainableWeights.map((w) => w.read() as tf.Variable);
   const ySuffix = first.y.shape.slice(1).join();
@@ -120,7 +130,22 @@ function shardSource(
         batch.x.dtype === 'float32' &&
         batch.x.shape.slice(1).join() === xSuffix &&
         batch.y.shape.slice(1).join() === ySuffix;
-      own = fits ? Math.max(1, trainer.ownShare(n)) : n;
+      let split = fits;
+      if (fits && check) {
+        split = check.next(performance.now()) === 'split';
+        const v = check.verdict;
+        if (v && !v.keep) {
+          plan.say(
+            `${trainer.replicas} replicas measured slower than one engine on this machine now (${v.splitMs.toFixed(1)} vs ${v.wholeMs.toFixed(1)} ms per step); the rest of the run trains on one engine (pass replicas to keep them)`,
+          );
+          void trainer.dispose();
+          trainer = undefined;
+          used = false;
+          (source as { split: boolean }).split = false;
+          return n;
+        }
+      }
+      own = split ? Math.max(1, trainer.ownShare(n)) : n;
       (source as { split: boolean }).split = own < n;
       if (own < n) {
         trainer.startShards(batch.x, batch.y, own);

@@ -86,8 +86,10 @@ export interface FitOptions {
    * parallel trials); 1 trains on one engine. Where replicas cannot be used (a
    * browser, `fitFunction`, a model that cannot be serialised, a webgpu backend), the run says
    * so once (`console.warn`) and trains on one engine; {@link FitResult.replicas} says what ran.
-   * Replicas asked for here are started before the first step; by default they start in the
-   * background (a fresh engine takes seconds) while the first steps run whole on this engine.
+   * Replicas asked for here are started before the first step and kept; by default they start
+   * in the background (a fresh engine takes seconds) while the first steps run whole on this
+   * engine, and are kept only if split steps measure faster than whole ones on this machine
+   * (else the run says so once and continues on one engine).
    *
    * Losses, metrics and events are those of the whole batch. Batch normalization normalizes
    * each shard with its own statistics (as PyTorch DDP without SyncBatchNorm), so with BN the
