@@ -355,14 +355,17 @@ export async function train(parsed: Parsed, log: (s: string) => void): Promise<n
 /** `--replicas` (default: fit's, the machine's cores); workers register the architectures' layers. */
 function replicaOptions(parsed: Parsed): Pick<FitOptions, 'replicas' | 'replicaSetup'> {
   const replicas = parsed.options.replicas as number | undefined;
+  let architectures: string | undefined;
+  try {
+    architectures = import.meta.resolve('@trainkit/architectures');
+  } catch {
+    architectures = undefined; // a runtime without import.meta.resolve: workers may say they cannot start
+  }
   return {
     ...(replicas === undefined ? {} : { replicas }),
-    replicaSetup: [
-      {
-        module: import.meta.resolve('@trainkit/architectures'),
-        export: 'registerArchitectureLayers',
-      },
-    ],
+    ...(architectures === undefined
+      ? {}
+      : { replicaSetup: [{ module: architectures, export: 'registerArchitectureLayers' }] }),
   };
 }
 
