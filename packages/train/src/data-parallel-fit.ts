@@ -30,6 +30,8 @@ export interface ReplicaPlan {
    * this machine now ({@link SpeedCheck}); explicit ones are kept regardless. Default: `!wait`.
    */
   speedCheck?: boolean | SpeedCheckOptions;
+  /** Steps the run will take in all, when known (tensor data): short runs do not start replicas by default. */
+  totalSteps?: number;
   /** Says once why data parallelism is off (the run continues on one engine). */
   say: (why: string) => void;
 }
@@ -69,39 +71,58 @@ export function workerShards(plan: ReplicaPlan): ShardFactory {
     const batchSize = Math.max(plan.batchSize ?? 0, first.x.shape[0] as number);
     // The workers start in the background (a fresh engine each: seconds); until they are ready
     // the steps run whole on this engine, which computes the same update.
-    const opening = createDataParallelTrainer({
-      model: plan.model,
-      replica: { module: replicaModule(), export: 'buildReplica', args },
-      ...(plan.setup ? { setup: plan.setup } : {}),
-      replicas: plan.replicas,
-      batchSize,
-      backend,
-      target: {
-        shape: first.y.shape.slice(1),
-        dtype: first.y.dtype === 'int32' ? 'int32' : 'float32',
-      },
-    }).catch((e: unknown) => {
-      plan.say(
-        `the worker replicas could not start (${String((e as Error)?.message ?? e).split('\n')[0]})`,
-      );
-      return undefined;
-    });
-    if (plan.wait && !(await opening)) return undefined;
-    return shardSource(opening, plan, batchSize, first);
+    const launch = () =>
+      createDataParallelTrainer({
+        model: plan.model,
+        replica: { module: replicaModule(), export: 'buildReplica', args },
+        ...(plan.setup ? { setup: plan.setup } : {}),
+        replicas: plan.replicas,
+        batchSize,
+        backend,
+        target: {
+          shape: first.y.shape.slice(1),
+          dtype: first.y.dtype === 'int32' ? 'int32' : 'float32',
+        },
+      }).catch((e: unknown) => {
+        plan.say(
+          `the worker replicas could not start (${String((e as Error)?.message ?? e).split('\n')[0]})`,
+        );
+        return undefined;
+      });
+    if (plan.wait) {
+      const opened = launch();
+      if (!(await opened)) return undefined;
+      return shardSource(() => opened, plan, batchSize, first);
+    }
+    return shardSource(launch, plan, batchSize, first);
   };
 }
 
+/** Steps timed on one engine before deciding whether starting replicas can pay. */
+const PROBE_STEPS = 6;
+/** Replicas start only when the run has at least this much left on one engine (start-up and warm-up cost seconds). */
+const MIN_REMAINING_S = 30;
+
 function shardSource(
-  opening: Promise<DataParallelTrainer | undefined>,
+  launch: () => Promise<DataParallelTrainer | undefined>,
   plan: ReplicaPlan,
   capacity: number,
   first: Batch,
 ): ShardSource {
   let trainer: DataParallelTrainer | undefined;
   let used = false;
-  void opening.then((t) => {
-    trainer = t;
-  });
+  let opening: Promise<DataParallelTrainer | undefined> | undefined;
+  const open = () => {
+    opening = launch();
+    void opening.then((t) => {
+      trainer = t;
+    });
+  };
+  // Explicit replicas (plan.wait) are already open; default ones first time a few steps here
+  // and start only when the rest of the run is long enough to repay them.
+  if (plan.wait || plan.totalSteps === undefined) open();
+  const probe: number[] = [];
+  let stepsSeen = 0;
   const checkWanted = plan.speedCheck ?? !plan.wait;
   const check = checkWanted
     ? new SpeedCheck(typeof checkWanted === 'object' ? checkWanted : {})
@@ -119,6 +140,21 @@ function shardSource(
     split: false,
     start(batch) {
       n = batch.x.shape[0] as number;
+      stepsSeen += 1;
+      if (!opening && probe.length <= PROBE_STEPS) {
+        probe.push(performance.now());
+        if (probe.length > PROBE_STEPS) {
+          const periods = probe.slice(1).map((t, i) => t - (probe[i] as number));
+          const ms = periods.sort((a, b) => a - b)[periods.length >> 1] as number;
+          const left = ((plan.totalSteps as number) - stepsSeen) * ms;
+          if (left >= MIN_REMAINING_S * 1000) open();
+          else {
+            plan.say(
+              `the run is short (about ${(left / 1000).toFixed(0)} s left at ${ms.toFixed(1)} ms per step): starting ${plan.replicas - 1} worker engine${plan.replicas > 2 ? 's' : ''} would not pay (pass replicas to use them anyway)`,
+            );
+          }
+        }
+      }
       if (!trainer) {
         (source as { split: boolean }).split = false;
         return n;

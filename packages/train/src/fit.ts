@@ -48,7 +48,7 @@ export async function fit(
 ): Promise<FitResult> {
   const forward = modelForward(model);
   const params = modelParams(model);
-  const shards = await replicaShards(model, params, options);
+  const shards = await replicaShards(model, data, params, options);
   return fitLoop(params, forward, data, options, shards);
 }
 
@@ -86,8 +86,19 @@ async function defaultReplicas(options: FitOptions): Promise<number> {
   return Math.max(1, os.availableParallelism());
 }
 
+/** Steps of the whole run for tensor data (`{ x }` with a batch dimension); {} otherwise. */
+function totalSteps(data: TrainData, options: FitOptions): { totalSteps?: number } {
+  const x = (data as { x?: { shape?: number[] } })?.x;
+  const n = x?.shape?.[0];
+  if (typeof n !== 'number' || !(n > 0)) return {};
+  const batch = options?.batchSize ?? 32;
+  const epochs = (options?.epochs ?? 1) - (options?.resumeFrom?.epoch ?? 0);
+  return { totalSteps: Math.ceil(n / batch) * Math.max(epochs, 0) };
+}
+
 async function replicaShards(
   model: TrainableModel,
+  data: TrainData,
   params: ReturnType<typeof modelParams>,
   options: FitOptions,
 ): Promise<ShardFactory | undefined> {
@@ -114,6 +125,7 @@ async function replicaShards(
     ...(options?.replicaSetup ? { setup: options.replicaSetup } : {}),
     keyOf: (vn) => byVariable.get(vn) ?? vn,
     wait: options?.replicas !== undefined,
+    ...totalSteps(data, options),
     say,
   });
 }
