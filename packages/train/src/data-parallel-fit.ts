@@ -98,7 +98,8 @@ export function workerShards(plan: ReplicaPlan): ShardFactory {
   };
 }
 
-/** Steps timed on one engine before deciding whether starting replicas can pay. */
+/** Steps timed on one engine (after the first PROBE_SKIP: cold kernels) before deciding whether starting replicas can pay. */
+const PROBE_SKIP = 10;
 const PROBE_STEPS = 6;
 /** Replicas start only when the run has at least this much left on one engine (start-up and warm-up cost seconds). */
 const MIN_REMAINING_S = 30;
@@ -141,7 +142,7 @@ function shardSource(
     start(batch) {
       n = batch.x.shape[0] as number;
       stepsSeen += 1;
-      if (!opening && probe.length <= PROBE_STEPS) {
+      if (!opening && stepsSeen > PROBE_SKIP && probe.length <= PROBE_STEPS) {
         probe.push(performance.now());
         if (probe.length > PROBE_STEPS) {
           const periods = probe.slice(1).map((t, i) => t - (probe[i] as number));

@@ -88,8 +88,9 @@ export interface FitOptions {
    * so once (`console.warn`) and trains on one engine; {@link FitResult.replicas} says what ran.
    * Replicas asked for here are started before the first step and kept; by default they start
    * in the background (a fresh engine takes seconds) while the first steps run whole on this
-   * engine, and are kept only if split steps measure faster than whole ones on this machine
-   * (else the run says so once and continues on one engine).
+   * engine, only when the run (tensor data) has at least 30 s left at its measured step time,
+   * and are kept only if split steps measure faster than whole ones on this machine (else the
+   * run says so once and continues on one engine).
    *
    * Losses, metrics and events are those of the whole batch. Batch normalization normalizes
    * each shard with its own statistics (as PyTorch DDP without SyncBatchNorm), so with BN the
