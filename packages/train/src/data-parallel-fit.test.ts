@@ -206,6 +206,31 @@ describe('fit with replicas (data parallel over worker threads)', () => {
     tf.dispose([data.x, data.y]);
   }, 120_000);
 
+  it('by default, a short run says it is too short to repay replicas and stays on one engine', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
+    const saved = process.env.TRAINKIT_REPLICAS;
+    process.env.TRAINKIT_REPLICAS = '2';
+    try {
+      const data = blobs(40, 6);
+      const model = net();
+      const r = await fit(model, data, {
+        loss: softmaxCrossEntropy(),
+        batchSize: 2,
+        progress: false,
+      });
+      expect(r.step).toBe(20);
+      expect(r.replicas).toBe(1);
+      const notes = warn.mock.calls.map((c) => String(c[0]));
+      expect(notes.some((t) => t.includes('not 2 replicas: the run is short'))).toBe(true);
+      model.dispose();
+      tf.dispose([data.x, data.y]);
+    } finally {
+      if (saved === undefined) delete process.env.TRAINKIT_REPLICAS;
+      else process.env.TRAINKIT_REPLICAS = saved;
+      warn.mockRestore();
+    }
+  });
+
   it('says once, and trains on one engine, where replicas cannot be used', async () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => undefined);
     try {
