@@ -11,6 +11,13 @@ export function sourceConditions(config: ViteUserConfig = {}): ViteUserConfig {
     ...config,
     resolve: { ...config.resolve, conditions },
     ssr: { resolve: { conditions, externalConditions: ['@trainkit/source'] } },
-    test: { testTimeout: 60_000, hookTimeout: 60_000, ...config.test },
+    // TRAINKIT_REPLICAS=1: `fit` trains on one engine unless a test asks for replicas (starting
+    // worker engines costs seconds per run; the data-parallel path has tests of its own).
+    test: {
+      testTimeout: 60_000,
+      hookTimeout: 60_000,
+      ...config.test,
+      env: { TRAINKIT_REPLICAS: '1', ...config.test?.env },
+    },
   };
 }

@@ -1,6 +1,7 @@
 // trainkit's headline benchmark: one SGD training step (batch 64) of LeNet-5 and a small
 // ResNet on every available tfjs backend, interleaved with PyTorch in the same run.
 //   pnpm bench                 (from the repo root; BENCH_ROUNDS=n for more rounds)
+// It ends with `trainkit train`'s default job beside its PyTorch twin (bench/cli-job.ts).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
@@ -256,11 +257,19 @@ async function main() {
   printHeadline();
   console.log(`live tfjs tensors before -> after the timed steps: ${live.join(', ')}`);
   console.log(leaks);
+  // What a user runs: `trainkit train`'s default job beside its PyTorch twin, alternated
+  // (bench/cli-job.ts; CLI_JOB_ROUNDS, CLI_JOB_VARIANTS; BENCH_SKIP_CLI_JOB=1 skips it).
+  if (process.env.BENCH_SKIP_CLI_JOB === undefined) {
+    console.log('\n--- cli-job.ts');
+    const job = (await import(`${here}cli-job.ts`)) as { main: () => Promise<unknown> };
+    await job.main();
+  }
   // The other hot paths, each measured against its own baseline in this run
   // (BENCH_ONLY_TRAINING=1 skips them).
   if (process.env.BENCH_ONLY_TRAINING === undefined) {
     for (const file of [
       'fit-overhead.ts',
+      'fit-overhead-cli.ts',
       'monitors-overhead.ts',
       'preprocess-pca.ts',
       'image-folder.ts',

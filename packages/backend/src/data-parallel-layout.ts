@@ -31,13 +31,20 @@ export interface WorkerInit {
   index: number;
   module: string;
   exportName: string;
+  /** Passed to the export (structured-cloned once). */
+  args?: unknown;
+  /** Modules imported, and their `export` called, before the replica is built. */
+  setup: { module: string; export: string }[];
   backend: 'wasm' | 'cpu';
-  loss: ReplicaLoss;
-  /** Per-example sizes of x and y. */
+  /** A named loss, or undefined when the replica's export returns its own. */
+  loss?: ReplicaLoss;
+  /** Per-example sizes of x, y and the model's output. */
   xSize: number;
   ySize: number;
+  predSize: number;
   xShape: number[];
   yShape: number[];
+  yDtype: 'float32' | 'int32';
   control: SharedArrayBuffer;
   /** Error text of this worker (UTF-8, NUL-padded). */
   error: SharedArrayBuffer;
@@ -45,12 +52,23 @@ export interface WorkerInit {
   y: SharedArrayBuffer;
   /** All weights, trainable then non-trainable ({@link modelWeights}), written by main. */
   weights: SharedArrayBuffer;
-  /** This worker's out: trainable gradients, then non-trainable weights, then the loss. */
+  /**
+   * This worker's out: trainable gradients, then non-trainable weights, then the loss, then the
+   * shard's predictions (`predSize` per example).
+   */
   out: SharedArrayBuffer;
   /** Shapes of {@link modelWeights}; the first `trainableCount` are trainable. */
   weightShapes: number[][];
   trainableCount: number;
 }
+
+/**
+ * What a replica export returns: the model, or the model and the loss each shard minimises (its
+ * mean over the shard: shards combine weighted by their sizes).
+ */
+export type ReplicaBuild<M> =
+  | M
+  | { model: M; loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar };
 
 /** A model's weights in the order every replica uses: trainable, then non-trainable. */
 export function modelWeights(model: {

@@ -11,6 +11,7 @@ import {
   loadInto,
   modelWeights,
   packInto,
+  type ReplicaBuild,
   replicaLoss,
   SEQ,
   SHARD_OFFSET,
@@ -22,24 +23,39 @@ import { installFastKernels } from './install-fast-kernels';
 const init = workerData as WorkerInit;
 const control = new Int32Array(init.control);
 
-async function start(): Promise<tfl.LayersModel> {
+type ShardLoss = (y: tf.Tensor, out: tf.Tensor) => tf.Scalar;
+
+async function exported(module: string, name: string): Promise<(args?: unknown) => unknown> {
+  const mod = (await import(module)) as Record<string, unknown>;
+  const fn = mod[name];
+  if (typeof fn !== 'function') throw new Error(`${module} has no function export "${name}"`);
+  return fn as (args?: unknown) => unknown;
+}
+
+async function start(): Promise<{ model: tfl.LayersModel; loss: ShardLoss }> {
   if (init.backend === 'wasm') await import('@tensorflow/tfjs-backend-wasm');
   else await import('@tensorflow/tfjs-backend-cpu');
   installFastKernels(init.backend);
   if (!(await tf.setBackend(init.backend))) throw new Error(`backend ${init.backend} failed`);
-  const mod = (await import(init.module)) as Record<string, unknown>;
-  const build = mod[init.exportName];
-  if (typeof build !== 'function') {
-    throw new Error(`${init.module} has no function export "${init.exportName}"`);
-  }
-  const model = (await build()) as tfl.LayersModel;
+  for (const s of init.setup) await (await exported(s.module, s.export))();
+  const built = (await (
+    await exported(init.module, init.exportName)
+  )(init.args)) as ReplicaBuild<tfl.LayersModel>;
+  const model = built instanceof tfl.LayersModel ? built : built?.model;
   if (!(model instanceof tfl.LayersModel)) {
     throw new Error(`"${init.exportName}" did not return a tfjs-layers model`);
   }
-  return model;
+  const own = built instanceof tfl.LayersModel ? undefined : built.loss;
+  const named = init.loss;
+  if (own === undefined && named === undefined) {
+    throw new Error(`"${init.exportName}" returned no loss and none was named`);
+  }
+  const loss: ShardLoss =
+    own ?? ((y, out) => replicaLoss(named as NonNullable<typeof named>, y, out));
+  return { model, loss };
 }
 
-function run(model: tfl.LayersModel): void {
+function run(model: tfl.LayersModel, loss: ShardLoss): void {
   const { vars, trainableCount } = modelWeights(model);
   const shapes = vars.map((v) => v.shape);
   if (JSON.stringify(shapes) !== JSON.stringify(init.weightShapes)) {
@@ -59,17 +75,29 @@ function run(model: tfl.LayersModel): void {
     if (Atomics.load(control, CMD) === CMD_STOP) return;
     const offset = Atomics.load(control, SHARD_OFFSET(init.index));
     const n = Atomics.load(control, SHARD_SIZE(init.index));
+    if (n === 0) {
+      // Nothing to compute this step (a batch smaller than the replicas): main ignores it.
+      Atomics.store(control, DONE(init.index), seen);
+      Atomics.notify(control, DONE(init.index));
+      continue;
+    }
     loadInto(vars, weights);
     tf.tidy(() => {
       const x = tf.tensor(xs.slice(offset * init.xSize, (offset + n) * init.xSize), [
         n,
         ...init.xShape,
       ]);
-      const y = tf.tensor(ys.slice(offset * init.ySize, (offset + n) * init.ySize), [
-        n,
-        ...init.yShape,
-      ]);
-      const f = () => replicaLoss(init.loss, y, model.apply(x, { training: true }) as tf.Tensor);
+      const y = tf.tensor(
+        ys.slice(offset * init.ySize, (offset + n) * init.ySize),
+        [n, ...init.yShape],
+        init.yDtype,
+      );
+      let pred: tf.Tensor | undefined;
+      const f = () => {
+        // kept past variableGrads' own forward tidy; disposed below
+        pred = tf.keep(model.apply(x, { training: true }) as tf.Tensor);
+        return loss(y, pred);
+      };
       const { value, grads } = tf.variableGrads(f, trainable);
       const end = packInto(
         trainable.map((v) => grads[v.name] as tf.Tensor),
@@ -77,6 +105,8 @@ function run(model: tfl.LayersModel): void {
       );
       const stats = packInto(vars.slice(trainableCount), out, end);
       out[stats] = value.dataSync()[0] as number;
+      out.set(pred?.dataSync() as Float32Array, stats + 1);
+      pred?.dispose();
     });
     Atomics.store(control, DONE(init.index), seen);
     Atomics.notify(control, DONE(init.index));
@@ -91,10 +121,10 @@ function fail(e: unknown): void {
 }
 
 start()
-  .then((model) => {
+  .then(({ model, loss }) => {
     parentPort?.postMessage({ ready: true });
     try {
-      run(model);
+      run(model, loss);
     } catch (e) {
       fail(e);
     }

@@ -35,14 +35,21 @@ export interface DataParallelOptions {
   model: tfl.LayersModel;
   /**
    * How each worker builds its replica: a module (absolute path or `file:` URL) and the name
-   * of an export that returns (or resolves to) a tfjs-layers model of the same architecture.
-   * Initial weights do not matter: every replica loads the main model's weights each step.
+   * of an export that returns (or resolves to) a tfjs-layers model of the same architecture,
+   * or `{ model, loss }` with the loss each shard minimises (its mean over the shard).
+   * The export is called with `args` (structured-cloned). Initial weights do not matter: every
+   * replica loads the main model's weights each step.
    */
-  replica: { module: string | URL; export: string };
-  /** `'softmaxCrossEntropy'` (y one-hot, the model outputs logits) or `'meanSquaredError'`. */
-  loss: ReplicaLoss;
-  /** Applied once per step, on the main thread, to the batch-mean gradient. */
-  optimizer: tf.Optimizer;
+  replica: { module: string | URL; export: string; args?: unknown };
+  /** Modules each worker imports, calling the named export, before it builds its replica (e.g. to register custom layers). */
+  setup?: { module: string | URL; export: string }[];
+  /**
+   * `'softmaxCrossEntropy'` (y one-hot, the model outputs logits) or `'meanSquaredError'`;
+   * may be left out when the replica export returns its own loss.
+   */
+  loss?: ReplicaLoss;
+  /** Applied once per step, on the main thread, to the batch-mean gradient ({@link DataParallelTrainer.step} only). */
+  optimizer?: tf.Optimizer;
   /** The largest batch {@link DataParallelTrainer.step} will be given (sizes shared memory). */
   batchSize: number;
   /** Engines computing a step, the main thread included (default 2: main + one worker). */
@@ -51,6 +58,25 @@ export interface DataParallelOptions {
   backend?: 'wasm' | 'cpu';
   /** A step fails with `StateError` when a worker takes longer than this (default 10 min). */
   stepTimeoutMs?: number;
+  /** Per-example shape and dtype of the targets (default: the model output's shape, float32). */
+  target?: { shape: number[]; dtype?: 'float32' | 'int32' };
+}
+
+/** What the workers computed on their shards ({@link DataParallelTrainer.finishShards}). */
+export interface ShardResults {
+  /** Examples the workers took (the batch minus the main thread's first `own`). */
+  count: number;
+  /**
+   * Sum over the workers' shards of (shard size / batch size) x the shard-mean gradient, per
+   * trainable weight (tfjs Variable name). Add the main shard's part to get the batch-mean gradient.
+   */
+  grads: tf.NamedTensorMap;
+  /** The same weighted sum of the workers' non-trainable weights (BN moving statistics), in model order. */
+  stats: tf.Tensor[];
+  /** Sum over the workers' shards of shard size x shard-mean loss. */
+  lossSum: number;
+  /** The workers' predictions, in batch order: [count, ...output]. */
+  predictions: tf.Tensor;
 }
 
 export interface DataParallelTrainer {
@@ -62,8 +88,21 @@ export interface DataParallelTrainer {
    * of its shard's mean loss, the gradients are averaged weighted by shard size (= the
    * gradient of the batch-mean loss), and the optimizer updates the main model once.
    * Returns the batch-mean loss. Blocks the main thread until every shard is done.
+   * Needs `optimizer` and a named `loss`.
    */
   step(x: tf.Tensor, y: tf.Tensor): number;
+  /**
+   * The lower-level half of a step, for loops that apply their own update: shares the main
+   * model's weights (all of them, BN statistics included) and the batch, and starts the
+   * workers on the examples after the first `own` (split into contiguous shards), without
+   * waiting. The caller computes the first `own` examples itself, then calls {@link finishShards}.
+   * Returns `own` (lowered to the batch size when larger).
+   */
+  startShards(x: tf.Tensor, y: tf.Tensor, own: number): number;
+  /** Waits for the shards {@link startShards} started; the tensors are the caller's to dispose. */
+  finishShards(): ShardResults;
+  /** The main thread's share of a batch of `n` (contiguous shards of near-equal size). */
+  ownShare(n: number): number;
   /** Stops the workers. The main model stays usable. */
   dispose(): Promise<void>;
 }
@@ -109,12 +148,12 @@ const moduleHref = (m: string | URL) =>
 export async function createDataParallelTrainer(
   options: DataParallelOptions,
 ): Promise<DataParallelTrainer> {
-  const { model, optimizer } = options;
+  const { model } = options;
   const replicas = assertPositiveInt('replicas', options.replicas ?? 2);
   const batchSize = assertPositiveInt('batchSize', options.batchSize);
   const backend = options.backend ?? 'wasm';
   assertOneOf('backend', backend, ['wasm', 'cpu'] as const);
-  assertOneOf('loss', options.loss, REPLICA_LOSSES);
+  if (options.loss !== undefined) assertOneOf('loss', options.loss, REPLICA_LOSSES);
   const timeoutMs = options.stepTimeoutMs ?? 600_000;
   if (batchSize < replicas) {
     throw new ValueRangeError('every replica needs at least one example', {
@@ -124,11 +163,13 @@ export async function createDataParallelTrainer(
     });
   }
   const xShape = (model.inputs[0]?.shape ?? []).slice(1) as number[];
-  const yShape = (model.outputs[0]?.shape ?? []).slice(1) as number[];
+  const predShape = (model.outputs[0]?.shape ?? []).slice(1) as number[];
+  const yShape = options.target?.shape ?? predShape;
+  const yDtype = options.target?.dtype ?? 'float32';
   if (
     model.inputs.length !== 1 ||
     model.outputs.length !== 1 ||
-    [...xShape, ...yShape].some((d) => !(d > 0))
+    [...xShape, ...predShape, ...yShape].some((d) => !(d > 0))
   ) {
     throw new ConfigError('data-parallel training needs one input and one output of fixed shape', {
       argument: 'model',
@@ -138,6 +179,7 @@ export async function createDataParallelTrainer(
   }
   const xSize = sizeOf(xShape);
   const ySize = sizeOf(yShape);
+  const predSize = sizeOf(predShape);
   const { vars, trainableCount } = modelWeights(model);
   const trainable = vars.slice(0, trainableCount);
   const stats = vars.slice(trainableCount);
@@ -154,7 +196,9 @@ export async function createDataParallelTrainer(
   const threads: Worker[] = [];
   const started: Promise<void>[] = [];
   for (let i = 0; i < workers; i++) {
-    const out = new Float32Array(new SharedArrayBuffer(4 * (weightsTotal + 1)));
+    const out = new Float32Array(
+      new SharedArrayBuffer(4 * (weightsTotal + 1 + batchSize * predSize)),
+    );
     const error = new Uint8Array(new SharedArrayBuffer(ERROR_BYTES));
     outs.push(out);
     errors.push(error);
@@ -162,12 +206,16 @@ export async function createDataParallelTrainer(
       index: i,
       module: moduleHref(options.replica.module),
       exportName: options.replica.export,
+      ...(options.replica.args === undefined ? {} : { args: options.replica.args }),
+      setup: (options.setup ?? []).map((s) => ({ module: moduleHref(s.module), export: s.export })),
       backend,
-      loss: options.loss,
+      ...(options.loss === undefined ? {} : { loss: options.loss }),
       xSize,
       ySize,
+      predSize,
       xShape,
       yShape,
+      yDtype,
       control: control.buffer as SharedArrayBuffer,
       error: error.buffer as SharedArrayBuffer,
       x: xShared.buffer as SharedArrayBuffer,
@@ -221,7 +269,7 @@ export async function createDataParallelTrainer(
     }
   };
 
-  const step = (x: tf.Tensor, y: tf.Tensor): number => {
+  const checkBatch = (x: tf.Tensor, y: tf.Tensor, min: number): number => {
     if (disposed) throw new StateError('the data-parallel trainer was disposed');
     const n = x.shape[0] ?? 0;
     if (x.rank !== xShape.length + 1 || x.shape.slice(1).join() !== xShape.join()) {
@@ -238,80 +286,149 @@ export async function createDataParallelTrainer(
         received: y.shape,
       });
     }
-    if (n < replicas || n > batchSize) {
+    if (n < min || n > batchSize) {
       throw new ValueRangeError('batch size out of range', {
         argument: 'x',
-        expected: `between ${replicas} (replicas) and ${batchSize} (batchSize) examples`,
+        expected: `between ${min} and ${batchSize} (batchSize) examples`,
         received: n,
       });
     }
-    // Contiguous shards; main takes the first.
-    const sizes = Array.from(
+    return n;
+  };
+  // Contiguous shards of near-equal size; the first is the main thread's.
+  const shardSizes = (n: number) =>
+    Array.from(
       { length: replicas },
       (_, r) => Math.floor(n / replicas) + (r < n % replicas ? 1 : 0),
     );
-    const n0 = sizes[0] as number;
-    const xv = x.dataSync() as Float32Array;
-    const yv = y.dataSync();
-    xShared.set(xv.subarray(n0 * xSize), n0 * xSize);
-    yShared.set(yv.subarray(n0 * ySize), n0 * ySize);
-    let offset = n0;
+  const ownShare = (n: number) => shardSizes(n)[0] as number;
+
+  let inFlight: { n: number; own: number; sizes: number[] } | undefined;
+  const startShards = (x: tf.Tensor, y: tf.Tensor, ownWanted: number): number => {
+    if (inFlight) throw new StateError('startShards called twice without finishShards');
+    const n = checkBatch(x, y, 1);
+    const own = Math.max(0, Math.min(n, Math.floor(ownWanted)));
+    const rest = n - own;
+    const sizes = Array.from(
+      { length: workers },
+      (_, i) => Math.floor(rest / workers) + (i < rest % workers ? 1 : 0),
+    );
+    if (rest > 0) {
+      const xv = x.dataSync() as Float32Array;
+      const yv = y.dataSync();
+      xShared.set(xv.subarray(own * xSize), own * xSize);
+      yShared.set(yv.subarray(own * ySize), own * ySize);
+    }
+    let offset = own;
     for (let i = 0; i < workers; i++) {
       control[SHARD_OFFSET(i)] = offset;
-      control[SHARD_SIZE(i)] = sizes[i + 1] as number;
-      offset += sizes[i + 1] as number;
+      control[SHARD_SIZE(i)] = sizes[i] as number;
+      offset += sizes[i] as number;
     }
     // Shared at the start of each step, so changes made to the main model between steps
     // (setWeights, a checkpoint, another optimizer) reach every replica.
-    packInto(vars, weights);
+    if (rest > 0) packInto(vars, weights);
     control[CMD] = CMD_STEP;
     seq += 1;
     Atomics.store(control, SEQ, seq);
     Atomics.notify(control, SEQ);
+    inFlight = { n, own, sizes };
+    return own;
+  };
 
-    const mine = tf.tidy(() => {
-      const x0 = tf.slice(x, 0, n0);
-      const y0 = tf.slice(y, 0, n0);
-      const f = () =>
-        replicaLoss(options.loss, y0, model.apply(x0, { training: true }) as tf.Tensor);
-      return optimizer.computeGradients(f, trainable);
-    });
+  const finishShards = (): ShardResults => {
+    if (!inFlight) throw new StateError('finishShards called before startShards');
+    const { n, own, sizes } = inFlight;
+    inFlight = undefined;
     for (let i = 0; i < workers; i++) waitFor(i);
-
-    let loss = n0 * (mine.value.dataSync()[0] as number);
-    // Batch-mean gradient = sum over shards of (n_r / n) x the shard-mean gradient, and the
-    // moving statistics (BN) as the shard-size-weighted mean over replicas: summed here in
-    // JavaScript (one upload per variable, no kernel per shard and variable).
-    const weighted = (own: tf.Tensor, off: number, size: number): Float32Array => {
-      const sum = Float32Array.from(own.dataSync() as Float32Array);
-      const w0 = n0 / n;
-      for (let k = 0; k < size; k++) sum[k] = (sum[k] as number) * w0;
+    const count = n - own;
+    // Weighted sums in JavaScript: one upload per variable, no kernel per shard and variable.
+    const weighted = (off: number, size: number): Float32Array => {
+      const sum = new Float32Array(size);
       for (let i = 0; i < workers; i++) {
+        const s = sizes[i] as number;
+        if (s === 0) continue;
         const part = outs[i] as Float32Array;
-        const w = (sizes[i + 1] as number) / n;
+        const w = s / n;
         for (let k = 0; k < size; k++) sum[k] = (sum[k] as number) + w * (part[off + k] as number);
       }
       return sum;
     };
+    const grads: tf.NamedTensorMap = {};
+    let off = 0;
+    for (const v of trainable) {
+      grads[v.name] = tf.tensor(weighted(off, v.size), v.shape);
+      off += v.size;
+    }
+    const statsOut: tf.Tensor[] = [];
+    off = gradTotal;
+    for (const v of stats) {
+      statsOut.push(tf.tensor(weighted(off, v.size), v.shape));
+      off += v.size;
+    }
+    let lossSum = 0;
+    const preds = new Float32Array(count * predSize);
+    let at = 0;
+    for (let i = 0; i < workers; i++) {
+      const s = sizes[i] as number;
+      if (s === 0) continue;
+      const part = outs[i] as Float32Array;
+      lossSum += s * (part[weightsTotal] as number);
+      preds.set(part.subarray(weightsTotal + 1, weightsTotal + 1 + s * predSize), at);
+      at += s * predSize;
+    }
+    return {
+      count,
+      grads,
+      stats: statsOut,
+      lossSum,
+      predictions: tf.tensor(preds, [count, ...predShape]),
+    };
+  };
+
+  const step = (x: tf.Tensor, y: tf.Tensor): number => {
+    const { optimizer } = options;
+    const named = options.loss;
+    if (optimizer === undefined || named === undefined) {
+      throw new ConfigError('step() needs an optimizer and a named loss', {
+        argument: 'options',
+        expected: 'createDataParallelTrainer({ optimizer, loss, ... })',
+        received: { optimizer: optimizer === undefined ? 'none' : 'set', loss: named },
+      });
+    }
+    const n = checkBatch(x, y, replicas);
+    const n0 = startShards(x, y, ownShare(n));
+    const mine = tf.tidy(() => {
+      const x0 = tf.slice(x, 0, n0);
+      const y0 = tf.slice(y, 0, n0);
+      const f = () => replicaLoss(named, y0, model.apply(x0, { training: true }) as tf.Tensor);
+      return optimizer.computeGradients(f, trainable);
+    });
+    const rest = finishShards();
+    const loss = (n0 * (mine.value.dataSync()[0] as number) + rest.lossSum) / n;
+    // Batch-mean gradient = (n0 / n) x the main shard's mean gradient + the workers' part; the
+    // moving statistics (BN) likewise, as the shard-size-weighted mean over replicas.
     tf.tidy(() => {
       const grads: tf.NamedTensorMap = {};
-      let off = 0;
       for (const v of trainable) {
-        grads[v.name] = tf.tensor(weighted(mine.grads[v.name] as tf.Tensor, off, v.size), v.shape);
-        off += v.size;
+        grads[v.name] = tf.add(
+          tf.mul(mine.grads[v.name] as tf.Tensor, n0 / n),
+          rest.grads[v.name] as tf.Tensor,
+        );
       }
       optimizer.applyGradients(grads);
-      off = gradTotal;
-      for (const v of stats) {
-        v.assign(tf.tensor(weighted(v, off, v.size), v.shape));
-        off += v.size;
-      }
+      stats.forEach((v, i) => {
+        v.assign(tf.add(tf.mul(v, n0 / n), rest.stats[i] as tf.Tensor));
+      });
     });
-    for (let i = 0; i < workers; i++) {
-      loss += (sizes[i + 1] as number) * ((outs[i] as Float32Array)[weightsTotal] as number);
-    }
-    tf.dispose([mine.value, ...Object.values(mine.grads)]);
-    return loss / n;
+    tf.dispose([
+      mine.value,
+      ...Object.values(mine.grads),
+      ...Object.values(rest.grads),
+      ...rest.stats,
+      rest.predictions,
+    ]);
+    return loss;
   };
 
   const dispose = async () => {
@@ -333,5 +450,5 @@ export async function createDataParallelTrainer(
       ),
     );
   };
-  return { replicas, step, dispose };
+  return { replicas, step, startShards, finishShards, ownShare, dispose };
 }

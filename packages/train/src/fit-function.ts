@@ -31,6 +31,7 @@ import type { Loss } from './losses/loss';
 import type { Metric } from './metrics/metric';
 import { OptimizerState } from './optimizer-state';
 import { progressBar } from './progress-bar';
+import type { ShardFactory } from './shards';
 import { type Forward, flushAccumulated, type StepContext, trainStep } from './train-step';
 
 export interface FitOptions {
@@ -74,6 +75,34 @@ export interface FitOptions {
   onCheckpoint?: (checkpoint: Checkpoint) => void | Promise<void>;
   /** Default 1. */
   checkpointEvery?: number;
+  /**
+   * Engines training in parallel (`fit` with a tfjs-layers model, in Node): each step's batch is
+   * split into this many contiguous shards, the main thread and `replicas - 1` worker threads
+   * (each with its own tfjs engine and a copy of the model) compute their shards' gradients,
+   * which are summed weighted by shard size into the batch-mean gradient; the optimizer updates
+   * the main model once, and every replica reads its weights at the start of each step. Default:
+   * the `TRAINKIT_REPLICAS` environment variable, else the machine's cores
+   * (`os.availableParallelism()`) on Node's main thread and 1 inside a worker thread (hpo's
+   * parallel trials); 1 trains on one engine. Where replicas cannot be used (a
+   * browser, `fitFunction`, a model that cannot be serialised, a webgpu backend), the run says
+   * so once (`console.warn`) and trains on one engine; {@link FitResult.replicas} says what ran.
+   * Replicas asked for here are started before the first step and kept; by default they start
+   * in the background (a fresh engine takes seconds) while the first steps run whole on this
+   * engine, only when the run (tensor data) has at least 30 s left at its measured step time,
+   * and are kept only if split steps measure faster than whole ones on this machine (else the
+   * run says so once and continues on one engine).
+   *
+   * Losses, metrics and events are those of the whole batch. Batch normalization normalizes
+   * each shard with its own statistics (as PyTorch DDP without SyncBatchNorm), so with BN the
+   * gradient differs slightly from one engine's; the moving mean and variance are the
+   * shard-size-weighted mean of the replicas' updates, identical everywhere. Dropout masks differ.
+   */
+  replicas?: number;
+  /**
+   * Modules each worker replica imports before building the model, calling the named export:
+   * register custom layers here (e.g. `{ module: import.meta.resolve('@trainkit/architectures'), export: 'registerArchitectureLayers' }`).
+   */
+  replicaSetup?: { module: string | URL; export: string }[];
 }
 
 export interface FitResult {
@@ -91,6 +120,8 @@ export interface FitResult {
   /** Updates applied in total. */
   step: number;
   stopReason?: string;
+  /** Engines that trained each step (1: this one alone; see {@link FitOptions.replicas}). */
+  replicas: number;
 }
 
 function learningRateOf(opt: GradientTransformation): HyperParam | undefined {
@@ -127,6 +158,32 @@ export async function fitFunction(
   forward: Forward,
   data: TrainData,
   options: FitOptions,
+): Promise<FitResult> {
+  if (options?.replicas !== undefined) {
+    const r = assertPositiveInt('replicas', options.replicas);
+    if (r > 1)
+      sayOnce(
+        'fitFunction trains on one engine (a function model cannot be sent to worker threads; fit(model) can)',
+      );
+  }
+  return fitLoop(params, forward, data, options);
+}
+
+const said = new Set<string>();
+/** Prints a note once per process (the same reason is not repeated every run). */
+export function sayOnce(text: string): void {
+  if (said.has(text)) return;
+  said.add(text);
+  console.warn(`trainkit: ${text}`);
+}
+
+/** The loop of {@link fitFunction} and `fit`; `shards` opens data-parallel replicas at the first batch. */
+export async function fitLoop(
+  params: Params,
+  forward: Forward,
+  data: TrainData,
+  options: FitOptions,
+  shards?: ShardFactory,
 ): Promise<FitResult> {
   checkOptions(params, forward, options);
   const optimizer = options.optimizer ?? sgd({ learningRate: 0.01 });
@@ -222,6 +279,7 @@ export async function fitFunction(
       initialStep: step,
     });
     const lend = listeners.wantsBatches;
+    let shardsTried = shards === undefined;
     for (; epoch < epochs && !listeners.stopped && nanStep === undefined; ) {
       // The Rng before this epoch's shuffle: a checkpoint taken inside the epoch replays it.
       const rngAtStart = rng.getState();
@@ -243,6 +301,11 @@ export async function fitFunction(
             break;
           }
           const b = next.value;
+          if (!shardsTried) {
+            shardsTried = true;
+            const opened = await (shards as ShardFactory)(b);
+            if (opened) ctx.shards = opened;
+          }
           const t0 = performance.now();
           const apply = (batch + 1) % accumulateSteps === 0;
           const out = trainStep(ctx, b, step, apply, lend);
@@ -353,8 +416,10 @@ export async function fitFunction(
       step,
       ...(cutBatch === undefined ? {} : { batch: cutBatch }),
       ...(stopReason === undefined ? {} : { stopReason }),
+      replicas: ctx.shards?.replicas ?? 1,
     };
   } finally {
+    await ctx.shards?.dispose();
     if (pending) pending.ok.dispose();
     ctx.state.dispose();
     tf.dispose([ctx.healthy, ...Object.values(ctx.sums), ...Object.values(ctx.accumulated ?? {})]);

@@ -1,5 +1,6 @@
 import type * as tf from '@tensorflow/tfjs-core';
-import { ConfigError, type Logs, modelParams } from '@trainkit/core';
+import type * as tfl from '@tensorflow/tfjs-layers';
+import { assertPositiveInt, ConfigError, type Logs, modelParams } from '@trainkit/core';
 import type { TrainData } from './batches';
 import {
   type EvaluateOptions,
@@ -7,7 +8,9 @@ import {
   type EvaluationWithReport,
   evaluateFunction,
 } from './evaluate';
-import { type FitOptions, type FitResult, fitFunction } from './fit-function';
+import { type FitOptions, type FitResult, fitLoop, sayOnce } from './fit-function';
+import { softmaxCrossEntropy } from './losses/softmax-cross-entropy';
+import type { ShardFactory } from './shards';
 import type { Forward } from './train-step';
 
 /** The part of a tfjs-layers `LayersModel` that `fit` uses. */
@@ -49,7 +52,87 @@ export async function fit(
   options: FitOptions,
 ): Promise<FitResult> {
   const forward = modelForward(model);
-  return fitFunction(modelParams(model), forward, data, options);
+  const params = modelParams(model);
+  const shards = await replicaShards(model, data, params, options);
+  return fitLoop(params, forward, data, options, shards);
+}
+
+const nodeProcess = (): { env: Record<string, string | undefined> } | undefined => {
+  const p = (
+    globalThis as {
+      process?: { versions?: { node?: string }; env: Record<string, string | undefined> };
+    }
+  ).process;
+  return p?.versions?.node ? p : undefined;
+};
+
+/** `options.replicas`, else `TRAINKIT_REPLICAS`, else the machine's cores (Node's main thread) or 1. */
+async function defaultReplicas(options: FitOptions): Promise<number> {
+  if (options?.replicas !== undefined) return assertPositiveInt('replicas', options.replicas);
+  const proc = nodeProcess();
+  if (!proc) return 1;
+  const env = proc.env.TRAINKIT_REPLICAS;
+  if (env !== undefined && env !== '') {
+    const r = Number(env);
+    if (!Number.isInteger(r) || r < 1) {
+      throw new ConfigError('TRAINKIT_REPLICAS must be a positive integer', {
+        argument: 'TRAINKIT_REPLICAS',
+        expected: 'an integer >= 1',
+        received: env,
+      });
+    }
+    return r;
+  }
+  // A fit inside a worker thread (e.g. @trainkit/hpo's parallel trials) keeps one engine: the
+  // cores are already shared by the threads running beside it.
+  const { isMainThread } = await import('node:worker_threads');
+  if (!isMainThread) return 1;
+  const os = await import('node:os');
+  return Math.max(1, os.availableParallelism());
+}
+
+/** Steps of the whole run for tensor data (`{ x }` with a batch dimension); {} otherwise. */
+function totalSteps(data: TrainData, options: FitOptions): { totalSteps?: number } {
+  const x = (data as { x?: { shape?: number[] } })?.x;
+  const n = x?.shape?.[0];
+  if (typeof n !== 'number' || !(n > 0)) return {};
+  const batch = options?.batchSize ?? 32;
+  const epochs = (options?.epochs ?? 1) - (options?.resumeFrom?.epoch ?? 0);
+  return { totalSteps: Math.ceil(n / batch) * Math.max(epochs, 0) };
+}
+
+async function replicaShards(
+  model: TrainableModel,
+  data: TrainData,
+  params: ReturnType<typeof modelParams>,
+  options: FitOptions,
+): Promise<ShardFactory | undefined> {
+  const replicas = await defaultReplicas(options);
+  if (replicas <= 1) return undefined;
+  const say = (why: string) =>
+    sayOnce(`fit trains on one engine, not ${replicas} replicas: ${why}`);
+  if (!nodeProcess()) {
+    say('this runtime has no worker threads (Node only)');
+    return undefined;
+  }
+  const layers = model as unknown as tfl.LayersModel;
+  if (typeof layers.toJSON !== 'function' || !Array.isArray(layers.nonTrainableWeights)) {
+    say('not a tfjs-layers LayersModel');
+    return undefined;
+  }
+  const byVariable = new Map(Object.entries(params).map(([k, v]) => [v.name, k]));
+  const { workerShards } = await import('./data-parallel-fit');
+  return workerShards({
+    model: layers,
+    loss: options?.loss ?? softmaxCrossEntropy(),
+    replicas,
+    batchSize: options?.batchSize ?? 32,
+    ...(options?.replicaSetup ? { setup: options.replicaSetup } : {}),
+    keyOf: (vn) => byVariable.get(vn) ?? vn,
+    wait: options?.replicas !== undefined,
+    ...totalSteps(data, options),
+    say,
+  });
 }
 
 /**

@@ -1,5 +1,6 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, type GradientTransformation, type TensorMap } from '@trainkit/core';
+import { gate } from './gate';
 
 /**
  * Owns a {@link GradientTransformation}'s state for the training loop: every state tensor lives
@@ -37,7 +38,7 @@ export class OptimizerState {
         });
       }
       if (t === v) continue;
-      v.assign(ok ? tf.where(ok, t, v) : t);
+      v.assign(ok ? gate(ok, t, v) : t);
     }
   }
 

@@ -8,9 +8,11 @@ import {
   type TensorMap,
 } from '@trainkit/core';
 import type { Batch } from './batches';
+import { gate } from './gate';
 import type { Loss } from './losses/loss';
 import type { Metric } from './metrics/metric';
 import type { OptimizerState } from './optimizer-state';
+import type { ShardSource } from './shards';
 
 /** A model as a function of its parameters. `training` switches dropout and the like. */
 export type Forward = (params: Params, x: tf.Tensor, options: { training: boolean }) => tf.Tensor;
@@ -38,6 +40,8 @@ export interface StepContext {
   sums: Record<string, tf.Variable>;
   accumulateSteps: number;
   accumulated?: Record<string, tf.Variable>;
+  /** The other replicas of a data-parallel run (undefined: this engine computes every batch). */
+  shards?: ShardSource;
 }
 
 export interface StepOutput {
@@ -61,17 +65,7 @@ export function trainStep(
   lend: boolean,
 ): StepOutput {
   return tf.tidy((): tf.TensorContainer => {
-    const metrics: Record<string, tf.Scalar> = {};
-    const { value, grads: byVar } = tf.variableGrads(() => {
-      const yPred = c.forward(c.params, batch.x, { training: true });
-      let total = c.loss(batch.y, yPred);
-      for (const m of c.metrics) metrics[m.name] = tf.keep(m(batch.y, yPred));
-      for (const p of c.penalties) total = tf.add(total, p(c.params));
-      return total;
-    }, c.vars);
-    const grads: TensorMap = {};
-    for (const [vn, g] of Object.entries(byVar)) grads[c.keyOf.get(vn) as string] = g;
-
+    const { value, grads, metrics } = gradients(c, batch);
     const ok = tf.logicalAnd(tf.greater(c.healthy, 0), tf.isFinite(value));
     c.healthy.assign(tf.cast(ok, 'float32'));
     const bs = batch.x.shape[0] as number;
@@ -89,7 +83,7 @@ export function trainStep(
         if (apply) {
           g[k] = tf.div(sum, c.accumulateSteps);
           (acc[k] as tf.Variable).assign(tf.zerosLike(sum));
-        } else (acc[k] as tf.Variable).assign(tf.where(ok, sum, acc[k] as tf.Variable));
+        } else (acc[k] as tf.Variable).assign(gate(ok, sum, acc[k] as tf.Variable));
       }
     }
     const updates = apply ? applyUpdate(c, g, step, ok) : undefined;
@@ -100,6 +94,73 @@ export function trainStep(
     }
     return out as unknown as tf.TensorContainer;
   }) as unknown as StepOutput;
+}
+
+interface Gradients {
+  value: tf.Scalar;
+  grads: TensorMap;
+  metrics: Record<string, tf.Scalar>;
+}
+
+/** Loss (penalties included), gradients by params key and metrics of a batch; inside a tidy. */
+function gradients(c: StepContext, batch: Batch): Gradients {
+  const n = batch.x.shape[0] as number;
+  const own = c.shards ? c.shards.start(batch) : n;
+  if (own < n) return shardedGradients(c, batch, own);
+  const metrics: Record<string, tf.Scalar> = {};
+  const { value, grads: byVar } = tf.variableGrads(() => {
+    const yPred = c.forward(c.params, batch.x, { training: true });
+    let total = c.loss(batch.y, yPred);
+    for (const m of c.metrics) metrics[m.name] = tf.keep(m(batch.y, yPred));
+    for (const p of c.penalties) total = tf.add(total, p(c.params));
+    return total;
+  }, c.vars);
+  const grads: TensorMap = {};
+  for (const [vn, g] of Object.entries(byVar)) grads[c.keyOf.get(vn) as string] = g;
+  return { value, grads, metrics };
+}
+
+/**
+ * Data parallel: this engine differentiates (own / n) x the mean loss of the first `own`
+ * examples plus the penalties, the other replicas their shards (started by `gradients`); the sum
+ * is the gradient of the batch-mean loss plus penalties. The loss and metrics are computed on the
+ * predictions of all shards together, so the logs are those of the whole batch.
+ */
+function shardedGradients(c: StepContext, batch: Batch, own: number): Gradients {
+  const shards = c.shards as ShardSource;
+  const n = batch.x.shape[0] as number;
+  let pred0: tf.Tensor | undefined;
+  let penalty: tf.Tensor | undefined;
+  let byVar: tf.NamedTensorMap;
+  try {
+    ({ grads: byVar } = tf.variableGrads(() => {
+      const x0 = tf.slice(batch.x, 0, own);
+      const y0 = tf.slice(batch.y, 0, own);
+      pred0 = tf.keep(c.forward(c.params, x0, { training: true }));
+      let pen: tf.Tensor = tf.scalar(0);
+      for (const p of c.penalties) pen = tf.add(pen, p(c.params));
+      penalty = tf.keep(pen);
+      return tf.add(tf.mul(c.loss(y0, pred0), own / n), pen) as tf.Scalar;
+    }, c.vars));
+  } catch (e) {
+    // The other replicas were started: collect them before rethrowing.
+    tf.dispose(Object.values(shards.finish()));
+    tf.dispose([pred0 as tf.Tensor, penalty as tf.Tensor].filter(Boolean));
+    throw e;
+  }
+  const rest = shards.finish();
+  const grads: TensorMap = {};
+  for (const [vn, g] of Object.entries(byVar)) {
+    const key = c.keyOf.get(vn) as string;
+    const other = rest.grads[key];
+    grads[key] = other ? tf.add(g, other) : g;
+  }
+  const yPred = tf.concat([pred0 as tf.Tensor, rest.predictions]);
+  const value = tf.add(c.loss(batch.y, yPred), penalty as tf.Tensor) as tf.Scalar;
+  const metrics: Record<string, tf.Scalar> = {};
+  for (const m of c.metrics) metrics[m.name] = m(batch.y, yPred);
+  tf.dispose([pred0 as tf.Tensor, penalty as tf.Tensor]);
+  return { value, grads, metrics };
 }
 
 /**
@@ -117,7 +178,7 @@ function applyUpdate(c: StepContext, g: TensorMap, step: number, ok: tf.Tensor):
     for (const con of c.constraints) {
       if (con.appliesTo === undefined || matchesName(con.appliesTo, k)) next = con(next, k);
     }
-    p.assign(tf.where(ok, next, p));
+    p.assign(gate(ok, next, p));
   }
   return out.updates;
 }

@@ -184,6 +184,13 @@ export const trainSpec: CommandSpec = {
     },
     { name: 'batch-size', type: 'int', min: 1, default: 32, help: 'batch size' },
     {
+      name: 'replicas',
+      type: 'int',
+      min: 1,
+      help: "engines training in parallel, one worker thread each (default: the machine's cores, or TRAINKIT_REPLICAS); 1 trains on one engine",
+      transient: true,
+    },
+    {
       name: 'validation',
       type: 'number',
       min: 0,

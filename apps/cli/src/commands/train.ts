@@ -32,6 +32,7 @@ import {
   accuracy,
   type Checkpoint,
   evaluate,
+  type FitOptions,
   fit,
   softmaxCrossEntropy,
   type TrainData,
@@ -567,6 +568,7 @@ async function trainRun(
         batchSize: o.batchSize,
         rng: o.seed,
         penalties: penalties(o),
+        ...replicaOptions(parsed),
         constraints: constraints(o),
         listeners,
         progress: tty,
@@ -632,6 +634,10 @@ async function trainRun(
     const epoch = result?.epoch ?? ended?.epoch ?? checkpoint?.epoch ?? 0;
     const step = result?.step ?? ended?.step ?? checkpoint?.step ?? 0;
     const stopReason = nan ? (ended?.stopReason ?? 'non-finite loss') : result?.stopReason;
+    const engines =
+      result === undefined
+        ? ''
+        : ` on ${result.replicas} ${result.replicas === 1 ? 'engine' : 'replicas'}`;
     writeJson(join(dir, 'result.json'), {
       testLoss: scores.loss,
       testAccuracy: scores.acc,
@@ -642,7 +648,7 @@ async function trainRun(
       history: whole.history,
     });
     log(
-      `trained ${epoch} epochs (${step} steps) in ${seconds.toFixed(1)} s${stopReason ? ` (stopped: ${stopReason})` : ''}${finishOnly ? ' (results of a run that had finished training)' : ''}`,
+      `trained ${epoch} epochs (${step} steps) in ${seconds.toFixed(1)} s${engines}${stopReason ? ` (stopped: ${stopReason})` : ''}${finishOnly ? ' (results of a run that had finished training)' : ''}`,
     );
     log(
       `test accuracy ${scores.acc?.toFixed(4)} (test loss ${scores.loss?.toFixed(4)}, ${testDs.size} examples)`,
@@ -662,6 +668,23 @@ async function trainRun(
     tf.dispose(tensors);
     model.dispose();
   }
+}
+
+/** `--replicas` (default: fit's, the machine's cores); workers register the architectures' layers. */
+function replicaOptions(parsed: Parsed): Pick<FitOptions, 'replicas' | 'replicaSetup'> {
+  const replicas = parsed.options.replicas as number | undefined;
+  let architectures: string | undefined;
+  try {
+    architectures = import.meta.resolve('@trainkit/architectures');
+  } catch {
+    architectures = undefined; // a runtime without import.meta.resolve: workers may say they cannot start
+  }
+  return {
+    ...(replicas === undefined ? {} : { replicas }),
+    ...(architectures === undefined
+      ? {}
+      : { replicaSetup: [{ module: architectures, export: 'registerArchitectureLayers' }] }),
+  };
 }
 
 function readResult(path: string): { step?: number } | undefined {
