@@ -83,12 +83,15 @@ async function defaultReplicas(options: FitOptions): Promise<number> {
     }
     return r;
   }
-  // A fit inside a worker thread (e.g. @trainkit/hpo's parallel trials) keeps one engine: the
-  // cores are already shared by the threads running beside it.
-  const { isMainThread } = await import('node:worker_threads');
-  if (!isMainThread) return 1;
-  const os = await import('node:os');
-  return Math.max(1, os.availableParallelism());
+  return (await nodeParts()).machineReplicas();
+}
+
+// The main entry stays browser-safe: the Node-only parts (worker threads, os) are loaded by
+// name from this package's `./node` entry, which bundlers leave alone and browsers never run
+// (`nodeProcess()` is checked first).
+const NODE_ENTRY = '@trainkit/train/node';
+async function nodeParts(): Promise<typeof import('./replicas-node')> {
+  return (await import(/* @vite-ignore */ NODE_ENTRY)) as typeof import('./replicas-node');
 }
 
 /** Steps of the whole run for tensor data (`{ x }` with a batch dimension); {} otherwise. */
@@ -121,7 +124,7 @@ async function replicaShards(
     return undefined;
   }
   const byVariable = new Map(Object.entries(params).map(([k, v]) => [v.name, k]));
-  const { workerShards } = await import('./data-parallel-fit');
+  const { workerShards } = await nodeParts();
   return workerShards({
     model: layers,
     loss: options?.loss ?? softmaxCrossEntropy(),

@@ -6,3 +6,5 @@ export {
   type SaveCheckpointOptions,
   saveCheckpoint,
 } from './checkpoint-node';
+/** @internal What `fit` loads in Node for data-parallel training (not a stable API). */
+export { machineReplicas, type ReplicaPlan, workerShards } from './replicas-node';
