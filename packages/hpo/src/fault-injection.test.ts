@@ -22,8 +22,15 @@ interface Outcome {
   stderr: string;
   child: ChildProcess;
 }
-function start(kind: string, where: string, strace: string[] = [], study = 'faults') {
+function start(
+  kind: string,
+  where: string,
+  strace: string[] = [],
+  study = 'faults',
+  pauseAt?: string,
+) {
   const node = ['--conditions=@trainkit/source', '--import', 'tsx', worker, kind, where, study];
+  if (pauseAt) node.push(pauseAt);
   const child = strace.length
     ? spawn('strace', ['-f', '-qq', ...strace, '-o', '/dev/null', process.execPath, ...node], {
         cwd: join(here, '..'),
@@ -36,7 +43,13 @@ function start(kind: string, where: string, strace: string[] = [], study = 'faul
   const done = new Promise<Outcome>((r) =>
     child.on('close', (code, signal) => r({ code, signal, stdout, stderr, child })),
   );
-  return { child, done };
+  // resolves once the worker says it stopped in the middle of a trial (see test/fault-worker.ts)
+  const paused = new Promise<void>((r, reject) => {
+    child.stdout?.on('data', () => stdout.includes('paused\n') && r());
+    child.on('close', () => reject(new Error(`the worker ended before pausing: ${stderr}`)));
+  });
+  paused.catch(() => {});
+  return { child, done, paused };
 }
 const result = (o: Outcome) => JSON.parse(o.stdout.trim().split('\n').at(-1) ?? '{}');
 
@@ -144,16 +157,17 @@ describe.skipIf(noPg)('a study on PostgreSQL when a worker is killed (kill -9)',
     const want = result(base);
     let identical = 0;
     const lost: string[] = [];
-    for (const [study, delay] of [
-      ['k1', 900],
-      ['k2', 1300],
-      ['k3', 1700],
+    // killed in the middle of a trial (after a report, the trial running), early, midway and late
+    for (const [study, pauseAt] of [
+      ['k1', '0:1'],
+      ['k2', '2:0'],
+      ['k3', '4:2'],
     ] as const) {
-      const w = start('postgres', conn, [], study);
-      await sleep(delay);
+      const w = start('postgres', conn, [], study, pauseAt);
+      await w.paused;
       w.child.kill('SIGKILL');
       const killed = await w.done;
-      expect(killed.signal, `${study}: the worker had finished before the kill`).toBe('SIGKILL');
+      expect(killed.signal, `${study}: the worker had ended before the kill`).toBe('SIGKILL');
       await sleep(1000); // its heartbeat goes stale (staleAfterMs 800)
       const again = await start('postgres', conn, [], study).done;
       if (again.code !== 0) lost.push(`${study}: exited ${again.code}: ${again.stderr.trim()}`);
