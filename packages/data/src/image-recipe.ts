@@ -67,6 +67,29 @@ export function toInterpolation(value: Interpolation | undefined): Interpolation
   ] as const);
 }
 
+/** Options shared by the recipes that resize the shorter side, then crop (evaluation, ten-crop). */
+export interface ResizeThenCropOptions {
+  /** The shorter side after resizing (default 256, the ImageNet evaluation recipe). */
+  resize?: number;
+  /** The crop, `[height, width]` or a square side (default 224). */
+  crop?: SizeOption;
+  /** Resampling filter (default `'bilinear'`). */
+  interpolation?: Interpolation;
+}
+
+/** Checks {@link ResizeThenCropOptions} and fills in their defaults. */
+export function resizeThenCrop(options: ResizeThenCropOptions): {
+  resize: number;
+  crop: [number, number];
+  interpolation: Interpolation;
+} {
+  return {
+    resize: assertNumber('resize', options.resize ?? 256, { min: 1, integer: true }),
+    crop: toSize('crop', options.crop ?? 224),
+    interpolation: toInterpolation(options.interpolation),
+  };
+}
+
 /**
  * The size torchvision's `Resize(size)` gives an image with an int `size`: the shorter side
  * becomes `size`, the longer `floor(size * long / short)` (torchvision `_compute_resized_output_size`).

@@ -1,24 +1,15 @@
-import { assertNumber, type Rng, type Serialized } from '@trainkit/core';
+import type { Rng, Serialized } from '@trainkit/core';
 import {
   centerBox,
   type ImageOp,
   type ImageRecipe,
-  type Interpolation,
-  type SizeOption,
+  type ResizeThenCropOptions,
+  resizeThenCrop,
   shorterSideSize,
-  toInterpolation,
-  toSize,
 } from './image-recipe';
 
-/** Options of {@link resizeCenterCrop}. */
-export interface ResizeCenterCropOptions {
-  /** The shorter side after resizing (default 256, the ImageNet evaluation recipe). */
-  resize?: number;
-  /** The centre crop, `[height, width]` or a square side (default 224). */
-  crop?: SizeOption;
-  /** Resampling filter (default `'bilinear'`). */
-  interpolation?: Interpolation;
-}
+/** Options of {@link resizeCenterCrop}: the shorter side, the centre crop, the filter. */
+export type ResizeCenterCropOptions = ResizeThenCropOptions;
 
 /**
  * The evaluation recipe of the ImageNet networks (AlexNet, VGG, ResNet; torchvision
@@ -29,9 +20,7 @@ export interface ResizeCenterCropOptions {
  * const evalRecipe = resizeCenterCrop({ resize: 256, crop: 224 });
  */
 export function resizeCenterCrop(options: ResizeCenterCropOptions = {}): ImageRecipe {
-  const resize = assertNumber('resize', options.resize ?? 256, { min: 1, integer: true });
-  const crop = toSize('crop', options.crop ?? 224);
-  const interpolation = toInterpolation(options.interpolation);
+  const { resize, crop, interpolation } = resizeThenCrop(options);
   return {
     kind: 'data.resizeCenterCrop',
     size: crop,

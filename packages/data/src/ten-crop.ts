@@ -1,25 +1,17 @@
-import { assertNumber, type Rng, type Serialized } from '@trainkit/core';
+import type { Rng, Serialized } from '@trainkit/core';
 import {
   centerBox,
   type ImageOp,
   type ImageRecipe,
-  type Interpolation,
-  type SizeOption,
+  type ResizeThenCropOptions,
+  resizeThenCrop,
   shorterSideSize,
-  toInterpolation,
-  toSize,
 } from './image-recipe';
 
-/** Options of {@link tenCrop}. */
-export interface TenCropOptions {
-  /** The shorter side after resizing (default 256). */
-  resize?: number;
-  /** Each crop, `[height, width]` or a square side (default 224). */
-  crop?: SizeOption;
+/** Options of {@link tenCrop}: those of the evaluation recipe (each crop's size), and flips. */
+export interface TenCropOptions extends ResizeThenCropOptions {
   /** `false` for the five crops alone (torchvision `FiveCrop`); default `true` (ten). */
   flips?: boolean;
-  /** Resampling filter (default `'bilinear'`). */
-  interpolation?: Interpolation;
 }
 
 /**
@@ -34,10 +26,8 @@ export interface TenCropOptions {
  * }
  */
 export function tenCrop(options: TenCropOptions = {}): ImageRecipe {
-  const resize = assertNumber('resize', options.resize ?? 256, { min: 1, integer: true });
-  const crop = toSize('crop', options.crop ?? 224);
+  const { resize, crop, interpolation } = resizeThenCrop(options);
   const flips = options.flips ?? true;
-  const interpolation = toInterpolation(options.interpolation);
   const [ch, cw] = crop;
   return {
     kind: 'data.tenCrop',
