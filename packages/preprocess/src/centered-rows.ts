@@ -6,7 +6,7 @@ import {
   inlineRunner,
   KernelRows,
   kernelModule,
-} from './kernels/engine';
+} from '@trainkit/linalg';
 import { columnMoments } from './moments';
 
 /**

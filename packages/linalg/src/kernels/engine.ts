@@ -121,7 +121,7 @@ export class Arena<K = KernelExports> {
    */
   ensure(bytes: number): void {
     if (bytes > MAX_BYTES) {
-      throw new ValueRangeError('too large for the preprocess kernels', {
+      throw new ValueRangeError('too large for the linalg kernels', {
         argument: 'x',
         expected: 'data and scratch within the 4 GiB of a wasm32 memory (~1e9 float32 values)',
         receivedText: `${bytes} bytes needed`,
@@ -156,6 +156,17 @@ export interface Work {
 
 /** Runs {@link Work} on its threads (or in order on one) and returns when all is done. */
 export type Runner = ((work: Work) => void) & { readonly threads: number };
+
+/**
+ * Threads that run the kernels over one shared memory: `WorkerPool` from
+ * `@trainkit/linalg/node` (worker threads, Node), or none (the calling thread, {@link inlineRunner}).
+ */
+export interface KernelThreads {
+  /** The shared memory every thread's instance of the kernels addresses (grow it with `ensure`). */
+  arena(): Arena;
+  /** Runs work on the threads and returns when all is done. */
+  readonly run: Runner;
+}
 
 /** Rows `start .. start + rows` of the data (a chunk of the work). */
 export interface Slice {
@@ -280,8 +291,8 @@ export class KernelRows {
     );
   }
 
-  /** `X W` for a row-major `p x q` float64 `w` (float32 products): `n x q` float32, row-major. */
-  project(w: Float64Array, q: number): Float32Array {
+  /** `X W` for a row-major `p x q` `w` (float32 products): `n x q` float32, row-major. */
+  project(w: ArrayLike<number>, q: number): Float32Array {
     const { p, n } = this;
     const columns = new Float64Array(q * p);
     for (let k = 0; k < p; k++) for (let j = 0; j < q; j++) columns[j * p + k] = w[k * q + j]!;

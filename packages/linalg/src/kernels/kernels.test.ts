@@ -102,7 +102,7 @@ function rowsOn(x: Float32Array, n: number, p: number, threads: number): KernelR
   return new KernelRows(arena, n, p, run);
 }
 
-describe('preprocess wasm kernels', () => {
+describe('linalg wasm kernels', () => {
   it('binary.ts is what wat.ts assembles to (run scripts/build-kernels.ts after editing wat.ts)', async () => {
     const { shared, unshared, linalg } = await assembleKernels();
     expect(base64(shared)).toBe(SHARED_KERNELS);
