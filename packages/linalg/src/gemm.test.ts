@@ -1,49 +1,8 @@
 import { errorCode } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
+import { matmulReference, relError, simulatedRunner, uniform } from '../test/helpers';
 import { gemm } from './gemm';
-import {
-  Arena,
-  type Call,
-  inlineRunner,
-  type KernelThreads,
-  kernelModule,
-  type Work,
-} from './kernels/engine';
-
-/** A seeded uniform generator in [-0.5, 0.5) (mulberry32), so that failures reproduce. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296 - 0.5;
-  };
-}
-
-/** `A B` by the definition, in float64. */
-function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += a[i * k + t]! * b[t * n + j]!;
-      c[i * n + j] = s;
-    }
-  return c;
-}
-
-/** Largest |a - b| relative to the largest |b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
+import { Arena, type Call, inlineRunner, type KernelThreads, kernelModule } from './kernels/engine';
 
 /**
  * Simulated threads on one (unshared) memory: thread t takes chunks t, t + threads, ... in turn,
@@ -52,20 +11,7 @@ function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function simulatedThreads(threads: number): KernelThreads & { seen: Call[] } {
   const arena = new Arena(kernelModule(false) as WebAssembly.Module, false);
   const seen: Call[] = [];
-  const k = arena.kernels as unknown as Record<string, (...a: number[]) => void>;
-  const exec = (calls: Call[]) => {
-    for (const [fn, ...args] of calls) k[fn]!(...args);
-    seen.push(...calls);
-  };
-  const run = Object.assign(
-    (work: Work) => {
-      for (const calls of work.each) exec(calls);
-      work.chunks.forEach((chunk, i) => {
-        exec(chunk[i % threads]!);
-      });
-    },
-    { threads },
-  );
+  const run = simulatedRunner(arena, threads, seen);
   return { arena: () => arena, run, seen };
 }
 
@@ -86,10 +32,11 @@ describe('gemm', () => {
     [130, 17, 33],
   ] as const) {
     it(`matches the float64 definition on ${m} x ${k} times ${k} x ${n}, on one thread and on three`, () => {
-      const u = uniform(m * 1000 + k * 10 + n);
+      const r = uniform(m * 1000 + k * 10 + n);
+      const u = () => r() - 0.5;
       const a = Float32Array.from({ length: m * k }, u);
       const b = Float32Array.from({ length: k * n }, u);
-      const want = reference(a, b, m, k, n);
+      const want = matmulReference(a, b, m, k, n);
       expect(relError(gemm(a, b, { m, k, n }), want)).toBeLessThan(1e-5);
       const threads = simulatedThreads(3);
       expect(relError(gemm(a, b, { m, k, n }, { threads }), want)).toBeLessThan(1e-5);

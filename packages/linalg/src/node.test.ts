@@ -1,18 +1,7 @@
 import { afterAll, describe, expect, it } from 'vitest';
+import { matmulReference, relError } from '../test/helpers';
 import { gemm } from './gemm';
 import { WorkerPool } from './node';
-
-/** `A B` by the definition, in float64. */
-function reference(a: Float32Array, b: Float32Array, m: number, k: number, n: number) {
-  const c = new Float64Array(m * n);
-  for (let i = 0; i < m; i++)
-    for (let j = 0; j < n; j++) {
-      let s = 0;
-      for (let t = 0; t < k; t++) s += a[i * k + t]! * b[t * n + j]!;
-      c[i * n + j] = s;
-    }
-  return c;
-}
 
 describe('WorkerPool (the kernels on two worker threads over one shared memory)', () => {
   const pool = new WorkerPool({ threads: 2 });
@@ -26,10 +15,7 @@ describe('WorkerPool (the kernels on two worker threads over one shared memory)'
       const a = Float32Array.from({ length: m * k }, (_, i) => Math.sin(i));
       const b = Float32Array.from({ length: k * n }, (_, i) => Math.cos(i));
       const c = gemm(a, b, { m, k, n }, { threads: pool });
-      const want = reference(a, b, m, k, n);
-      let worst = 0;
-      for (let i = 0; i < want.length; i++) worst = Math.max(worst, Math.abs(c[i]! - want[i]!));
-      expect(worst).toBeLessThan(1e-4);
+      expect(relError(c, matmulReference(a, b, m, k, n))).toBeLessThan(1e-5);
     }
     expect(pool.arena().memory.buffer).toBeInstanceOf(SharedArrayBuffer);
   });
