@@ -1,4 +1,5 @@
-import { Arena, type LinalgExports, linalgModule } from './kernels/engine';
+import { Arena } from './kernels/arena';
+import { type LinalgExports, linalgModule } from './kernels/module';
 
 /**
  * `a Z` for the symmetric row-major `p x p` matrix `a` and a column-major block `Z` (`cols`

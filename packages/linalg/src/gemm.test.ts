@@ -2,7 +2,9 @@ import { errorCode } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { matmulReference, relError, simulatedRunner, uniform } from '../test/helpers';
 import { gemm } from './gemm';
-import { Arena, type Call, inlineRunner, type KernelThreads, kernelModule } from './kernels/engine';
+import { Arena } from './kernels/arena';
+import { kernelModule } from './kernels/module';
+import { type Call, inlineRunner, type KernelThreads } from './kernels/runner';
 
 /**
  * Simulated threads on one (unshared) memory: thread t takes chunks t, t + threads, ... in turn,

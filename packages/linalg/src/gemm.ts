@@ -1,13 +1,8 @@
 import { assertPositiveInt, ShapeError } from '@trainkit/core';
-import {
-  Arena,
-  DATA_AT,
-  dataBytes,
-  inlineRunner,
-  KernelRows,
-  type KernelThreads,
-  kernelModule,
-} from './kernels/engine';
+import { Arena, DATA_AT, dataBytes } from './kernels/arena';
+import { KernelRows } from './kernels/kernel-rows';
+import { kernelModule } from './kernels/module';
+import { inlineRunner, type KernelThreads } from './kernels/runner';
 
 /** The sizes of `C = A B`: `A` is `m x k`, `B` is `k x n`, `C` is `m x n`. */
 export interface GemmShape {
@@ -34,10 +29,10 @@ export interface GemmOptions {
  * plain JavaScript loop gives the same product.
  *
  * The engine's lower-level API (for kernels built on it, e.g. convolution as im2col then GEMM):
- * {@link Arena} (a wasm memory and its kernels, byte addresses), {@link KernelRows} (products of
- * an `n x p` row-major block at `DATA_AT`: `X W`, `X^T X`, `X^T (X Z)`, column moments and
- * centring), {@link Runner} / {@link Work} (how calls are split over threads) — see wat.ts for
- * each kernel's layout.
+ * `Arena` (a wasm memory and its kernels, byte addresses; kernels/arena.ts), `KernelRows`
+ * (products of an `n x p` row-major block at `DATA_AT`: `X W`, `X^T X`, `X^T (X Z)`, column
+ * moments and centring; kernels/kernel-rows.ts), `Runner` / `Work` (how calls are split over
+ * threads; kernels/runner.ts) — see kernels/wat.ts for each kernel's layout, and the README.
  *
  * @example
  * const a = Float32Array.of(1, 2, 3, 4, 5, 6); // 2 x 3

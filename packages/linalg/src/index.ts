@@ -4,26 +4,24 @@ export { type CholeskyOptions, choleskyFactor, solveLower, solveLowerTransposed 
 export { choleskySolve } from './cholesky-solve';
 export { multiplySquare, orthonormalize } from './column-store';
 export { type GemmOptions, type GemmShape, gemm } from './gemm';
+export { Arena, align, DATA_AT, dataBytes, MAX_BYTES } from './kernels/arena';
+export { KernelRows } from './kernels/kernel-rows';
 export {
-  Arena,
-  align,
-  type Call,
-  DATA_AT,
-  dataBytes,
-  inlineRunner,
   type KernelExports,
   type KernelName,
-  KernelRows,
-  type KernelThreads,
   kernelModule,
   type LinalgExports,
   linalgModule,
-  MAX_BYTES,
+} from './kernels/module';
+export {
+  type Call,
+  inlineRunner,
+  type KernelThreads,
   type Runner,
   type Slice,
   slices,
   type Work,
-} from './kernels/engine';
+} from './kernels/runner';
 export {
   type RandomizedOptions,
   type RangeFinder,

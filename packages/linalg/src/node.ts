@@ -2,7 +2,9 @@
 import { availableParallelism } from 'node:os';
 import { Worker } from 'node:worker_threads';
 import { assertNumber, ConfigError, StateError } from '@trainkit/core';
-import { Arena, type KernelThreads, kernelModule, type Runner, type Work } from './kernels/engine';
+import { Arena } from './kernels/arena';
+import { kernelModule } from './kernels/module';
+import type { KernelThreads, Runner, Work } from './kernels/runner';
 
 export interface WorkerPoolOptions {
   /** Worker threads, each with its own instance of the kernels. Default: the available cores, at most 4. */

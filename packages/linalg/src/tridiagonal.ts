@@ -1,4 +1,5 @@
-import { Arena, type LinalgExports, linalgModule } from './kernels/engine';
+import { Arena } from './kernels/arena';
+import { type LinalgExports, linalgModule } from './kernels/module';
 import type { EigenPairs } from './symmetric-eigen';
 
 /**

@@ -1,5 +1,6 @@
 import { Rng } from '@trainkit/core';
-import type { Arena, Call, Runner, Work } from '../src/kernels/engine';
+import type { Arena } from '../src/kernels/arena';
+import type { Call, Runner, Work } from '../src/kernels/runner';
 
 export { expectClose } from '@trainkit/test-utils';
 

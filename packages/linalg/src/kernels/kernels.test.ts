@@ -2,19 +2,11 @@ import { NaNError, ValueRangeError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { assembleKernels } from '../../test/assemble-kernels';
 import { relError, simulatedRunner, uniform } from '../../test/helpers';
+import { Arena, DATA_AT, dataBytes } from './arena';
 import { KERNELS, LINALG_KERNELS, SHARED_KERNELS } from './binary';
-import {
-  Arena,
-  type Call,
-  DATA_AT,
-  dataBytes,
-  inlineRunner,
-  KernelRows,
-  kernelModule,
-  linalgModule,
-  slices,
-  type Work,
-} from './engine';
+import { KernelRows } from './kernel-rows';
+import { kernelModule, linalgModule } from './module';
+import { type Call, inlineRunner, slices, type Work } from './runner';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
 
