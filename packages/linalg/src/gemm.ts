@@ -26,7 +26,8 @@ export interface GemmOptions {
  * into panels of 8 columns; the 4 x 8 register-blocked micro-kernel (eight f32x4 accumulators,
  * Goto & van de Geijn 2008) computes four rows of `C` against one panel at a time, summing the
  * `k` products in float32. Where WebAssembly SIMD is missing (and no `threads` are given), a
- * plain JavaScript loop gives the same product.
+ * plain JavaScript loop gives the same product. On the calling thread the engine's memory is kept
+ * and reused between calls (grown to the largest product so far; a wasm memory cannot shrink).
  *
  * The engine's lower-level API (for kernels built on it, e.g. convolution as im2col then GEMM):
  * `Arena` (a wasm memory and its kernels, byte addresses; kernels/arena.ts), `KernelRows`
