@@ -46,5 +46,8 @@ export function errorCode(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+/** Element-wise relative closeness of two arrays (numerics against references). */
+export { expectClose } from './expect-close';
+
 /** README examples kept identical to the tests that run them. */
 export { markedBody, readmeBlock, withoutImports } from './readme-block';

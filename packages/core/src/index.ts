@@ -12,12 +12,6 @@ export {
   useBackend,
 } from './backend';
 export {
-  type CholeskyOptions,
-  choleskyFactor,
-  solveLower,
-  solveLowerTransposed,
-} from './cholesky';
-export {
   ConfigError,
   DTypeError,
   describeValue,

@@ -1,4 +1,5 @@
 import { assertNumber, registerKind } from '@trainkit/core';
+import { choleskyFactor, solveLower, solveLowerTransposed } from '@trainkit/linalg';
 import {
   type Distribution,
   type FloatDistribution,
@@ -28,43 +29,11 @@ function matern52(a: number[], b: number[], ell: number): number {
   return (1 + r + (5 * d2) / 3) * Math.exp(-r);
 }
 
-/** Lower Cholesky factor of a symmetric positive-definite matrix (undefined if not PD). */
-function cholesky(K: number[][]): number[][] | undefined {
-  const n = K.length;
-  const L = K.map(() => new Array<number>(n).fill(0));
-  for (let i = 0; i < n; i++) {
-    for (let j = 0; j <= i; j++) {
-      let s = K[i]![j]!;
-      for (let k = 0; k < j; k++) s -= L[i]![k]! * L[j]![k]!;
-      if (i === j) {
-        if (s <= 0) return undefined;
-        L[i]![i] = Math.sqrt(s);
-      } else L[i]![j] = s / L[j]![j]!;
-    }
-  }
-  return L;
-}
-function solveL(L: number[][], b: number[]): number[] {
-  const x = [...b];
-  for (let i = 0; i < x.length; i++) {
-    for (let k = 0; k < i; k++) x[i]! -= L[i]![k]! * x[k]!;
-    x[i]! /= L[i]![i]!;
-  }
-  return x;
-}
-function solveLT(L: number[][], b: number[]): number[] {
-  const x = [...b];
-  for (let i = x.length - 1; i >= 0; i--) {
-    for (let k = i + 1; k < x.length; k++) x[i]! -= L[k]![i]! * x[k]!;
-    x[i]! /= L[i]![i]!;
-  }
-  return x;
-}
-
 interface Gp {
   X: number[][];
-  L: number[][];
-  alpha: number[];
+  /** Lower Cholesky factor of the kernel matrix plus noise, row-major `n x n`. */
+  L: Float64Array;
+  alpha: Float64Array;
   ell: number;
 }
 
@@ -73,12 +42,16 @@ function fitGp(X: number[][], y: number[]): Gp | undefined {
   let best: (Gp & { lml: number }) | undefined;
   for (const ell of [0.05, 0.1, 0.2, 0.3, 0.5, 0.8, 1.2, 2]) {
     for (const noise of [1e-6, 1e-4, 1e-2, 1e-1]) {
-      const K = X.map((a, i) => X.map((b, j) => matern52(a, b, ell) + (i === j ? noise : 0)));
-      const L = cholesky(K);
+      const n = X.length;
+      const K = new Float64Array(n * n);
+      for (let i = 0; i < n; i++)
+        for (let j = 0; j < n; j++)
+          K[i * n + j] = matern52(X[i]!, X[j]!, ell) + (i === j ? noise : 0);
+      const L = choleskyFactor(K, n);
       if (!L) continue;
-      const alpha = solveLT(L, solveL(L, y));
+      const alpha = solveLowerTransposed(L, solveLower(L, Float64Array.from(y), n, 1), n, 1);
       let lml = -0.5 * y.reduce((a, v, i) => a + v * alpha[i]!, 0);
-      for (let i = 0; i < L.length; i++) lml -= Math.log(L[i]![i]!);
+      for (let i = 0; i < n; i++) lml -= Math.log(L[i * n + i]!);
       if (!best || lml > best.lml) best = { X, L, alpha, ell, lml };
     }
   }
@@ -88,7 +61,7 @@ function fitGp(X: number[][], y: number[]): Gp | undefined {
 function predict(gp: Gp, x: number[]): [number, number] {
   const k = gp.X.map((a) => matern52(a, x, gp.ell));
   const mu = k.reduce((a, v, i) => a + v * gp.alpha[i]!, 0);
-  const v = solveL(gp.L, k);
+  const v = solveLower(gp.L, Float64Array.from(k), gp.X.length, 1);
   const variance = Math.max(1 - v.reduce((a, t) => a + t * t, 0), 1e-12);
   return [mu, Math.sqrt(variance)];
 }

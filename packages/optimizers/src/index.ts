@@ -5,7 +5,6 @@ export { type AdamwOptions, adamw } from './adamw';
 export { type AddDecayedWeightsOptions, addDecayedWeights } from './add-decayed-weights';
 export { applyUpdates } from './apply-updates';
 export { chain } from './chain';
-export { choleskySolve } from './cholesky';
 export { type ClipByGlobalNormOptions, clipByGlobalNorm } from './clip-by-global-norm';
 export { type ClipByValueOptions, clipByValue } from './clip-by-value';
 export { type EmaOptions, ema } from './ema';

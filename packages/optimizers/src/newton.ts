@@ -5,7 +5,7 @@ import {
   type Serialized,
   ValueRangeError,
 } from '@trainkit/core';
-import { choleskySolve } from './cholesky';
+import { choleskySolve } from '@trainkit/linalg';
 import { flatObjective, type LossClosure } from './flat-objective';
 import { hessian } from './hessian';
 import type { HessianFn } from './softmax-regression-hessian';

@@ -6,7 +6,7 @@ import {
   inlineRunner,
   KernelRows,
   kernelModule,
-} from './kernels/engine';
+} from '@trainkit/linalg';
 import { columnMoments } from './moments';
 
 /**
@@ -34,8 +34,8 @@ export interface CenteredRows {
 /**
  * Where the rows of a one-shot fit go: `x` is the data read back (`n x p`, row-major). The
  * engine takes the column statistics (throwing a NaNError naming `x` for a NaN or infinite
- * value) and keeps the centred rows for the products. The default runs preprocess's own wasm
- * SIMD kernels on the calling thread ({@link kernelRows}), or the tfjs backend
+ * value) and keeps the centred rows for the products (internal: not exported). The default runs the wasm
+ * SIMD kernels of `@trainkit/linalg` on the calling thread ({@link kernelRows}), or the tfjs backend
  * ({@link backendRows}) where WebAssembly SIMD is missing; `useWorkerThreads()` from
  * `@trainkit/preprocess/node` runs the kernels on worker threads.
  */

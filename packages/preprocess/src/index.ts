@@ -1,16 +1,10 @@
 // @trainkit/preprocess: zero-centering, standardization, PCA and PCA/ZCA whitening, fitted once and streamed over batches.
 
-export {
-  backendRows,
-  type CenteredRows,
-  kernelRows,
-  type RowsEngine,
-  setRowsEngine,
-} from './centered-rows';
+/** The randomized PCA solver's range finder (`PCAOptions.rangeFinder`), from `@trainkit/linalg`. */
+export type { RangeFinder } from '@trainkit/linalg';
 export { FeatureScaler, type ScalerOptions, type ScalerState } from './feature-scaler';
 export { flattenImages, perImageStandardize, unflattenImages } from './image';
 export type { StatAxis } from './layout';
-export type { RangeFinder } from './linalg';
 export { MinMax, type MinMaxOptions } from './min-max';
 export { PCA, type PCAOptions, type PCASketch, type PCASolver } from './pca';
 export { type PerImageWhitenOptions, perImageWhiten } from './per-image-whiten';

@@ -1,4 +1,3 @@
-import * as tf from '@tensorflow/tfjs-core';
 import {
   assertNumber,
   assertOneOf,
@@ -7,17 +6,11 @@ import {
   type Serialized,
   ValueRangeError,
 } from '@trainkit/core';
+import type { EigenPairs, RangeFinder } from '@trainkit/linalg';
 import type { CenteredRows } from './centered-rows';
 import { CovarianceTransform, type LinearMap } from './covariance-transform';
-import {
-  type EigenPairs,
-  type RangeFinder,
-  randomizedEigen,
-  randomizedEigenOf,
-  symmetricEigen,
-} from './linalg';
 import type { CovarianceMoments } from './moments';
-import { topSymmetricEigen } from './tridiagonal';
+import { choosePCASolver, type PCAComponents, type PCAEigenSolver } from './pca-solver';
 
 export type PCASolver = 'auto' | 'full' | 'randomized';
 export type PCASketch = 'auto' | 'data' | 'covariance';
@@ -191,8 +184,11 @@ export class PCA extends CovarianceTransform {
     return this.res.explainedVarianceRatio.slice();
   }
 
-  /** The solver and (for a count) the number of components for `n` samples of `p` features. */
-  private plan(n: number, p: number): { solver: 'full' | 'randomized'; iterations: number } {
+  /**
+   * The solver for `n` samples of `p` features (see {@link choosePCASolver}), after checking
+   * that there are enough samples for the components asked.
+   */
+  private plan(n: number, p: number): PCAEigenSolver {
     const kOpt = this.nComponentsOption;
     const kMax = Math.min(n, p);
     if (kOpt !== undefined && kOpt >= 1 && kOpt > kMax) {
@@ -209,19 +205,30 @@ export class PCA extends CovarianceTransform {
         received: n,
       });
     }
-    let solver: 'full' | 'randomized' = this.solver === 'randomized' ? 'randomized' : 'full';
-    if (this.solver === 'auto' && Math.max(n, p) > 500 && kOpt !== undefined && kOpt >= 1) {
-      solver = kOpt < 0.8 * kMax ? 'randomized' : 'full';
-    }
-    const k = kOpt ?? kMax;
-    const sklearnRule = k < 0.1 * kMax ? 7 : 4;
-    const iterations =
-      this.iterations !== 'auto'
-        ? this.iterations
-        : this.rangeFinder === 'krylov'
-          ? 3
-          : sklearnRule;
-    return { solver, iterations };
+    return choosePCASolver(
+      {
+        solver: this.solver,
+        nComponents: kOpt,
+        oversamples: this.oversamples,
+        iterations: this.iterations,
+        rangeFinder: this.rangeFinder,
+        seed: this.seed,
+        sketch: this.sketch,
+      },
+      n,
+      p,
+    );
+  }
+
+  /** The components asked for, for `n` samples of `p` features with total variance `total`. */
+  private wanted(n: number, p: number, total: number): PCAComponents {
+    const k = this.nComponentsOption;
+    return {
+      count: k !== undefined && k >= 1 ? k : undefined,
+      fraction: k !== undefined && k < 1 ? k : undefined,
+      max: Math.min(n, p),
+      total,
+    };
   }
 
   protected override solveFromRows(
@@ -230,74 +237,25 @@ export class PCA extends CovarianceTransform {
     m2: Float64Array,
   ): LinearMap | undefined {
     const { n, p } = rows;
-    const { solver, iterations } = this.plan(n, p);
-    if (solver !== 'randomized') return undefined;
-    const k = this.nComponentsOption ?? Math.min(n, p);
-    const l = Math.min(p, k + this.oversamples);
-    const useData =
-      this.sketch === 'data' || (this.sketch === 'auto' && 4 * (iterations + 1) * l < p);
-    if (!useData) return undefined;
-    // The covariance Xc^T Xc / (n - 1) through its products; its trace from the column M2s.
-    const scale = (v: Float64Array) => {
-      for (let i = 0; i < v.length; i++) v[i] = v[i]! / (n - 1);
-      return v;
-    };
-    const pairs = randomizedEigenOf(
-      {
-        p,
-        times: (q, cols) => scale(rows.scatterTimes(q, cols)),
-      },
-      k,
-      { oversamples: this.oversamples, iterations, seed: this.seed, rangeFinder: this.rangeFinder },
-    );
+    const solver = this.plan(n, p);
+    if (!solver.fromRows) return undefined;
+    // The covariance's trace from the column M2s.
     let total = 0;
     for (let j = 0; j < p; j++) total += m2[j]! / (n - 1);
-    return this.finish('randomized', n, mean, pairs, k, total);
+    const solution = solver.fromRows(rows, this.wanted(n, p, total));
+    if (!solution) return undefined;
+    return this.finish(solver.name, n, mean, solution.pairs, solution.k, total);
   }
 
   protected solve(m: CovarianceMoments): LinearMap {
     const n = m.count;
     const p = m.features;
-    const { solver, iterations } = this.plan(n, p);
+    const solver = this.plan(n, p);
     const cov = m.covariance();
     let total = 0;
     for (let j = 0; j < p; j++) total += cov[j * p + j]!;
-    const kOpt = this.nComponentsOption;
-    const kMax = Math.min(n, p);
-    let pairs: EigenPairs;
-    let k: number;
-    if (solver === 'randomized') {
-      k = kOpt ?? kMax;
-      pairs = withBackendMultiply(cov, p, (multiply) =>
-        randomizedEigen(cov, p, k, {
-          oversamples: this.oversamples,
-          iterations,
-          seed: this.seed,
-          rangeFinder: this.rangeFinder,
-          multiply,
-        }),
-      );
-    } else if (kOpt !== undefined && kOpt >= 1 && kOpt <= p / 2) {
-      // A few exact components: tridiagonalise, then only k eigenpairs (no p x p rotations).
-      k = kOpt;
-      pairs = topSymmetricEigen(cov, p, k);
-    } else {
-      pairs = symmetricEigen(cov, p);
-      if (kOpt === undefined) k = kMax;
-      else if (kOpt >= 1) k = kOpt;
-      else {
-        // scikit-learn: searchsorted(cumsum(ratio), fraction, side='right') + 1
-        let cum = 0;
-        k = 1;
-        for (let i = 0; i < p; i++) {
-          cum += Math.max(pairs.values[i]!, 0) / total;
-          if (cum <= kOpt) k = i + 2;
-          else break;
-        }
-        k = Math.min(k, kMax);
-      }
-    }
-    return this.finish(solver, n, m.mean, pairs, k, total);
+    const { pairs, k } = solver.fromCovariance(cov, p, this.wanted(n, p, total));
+    return this.finish(solver.name, n, m.mean, pairs, k, total);
   }
 
   private finish(
@@ -388,28 +346,6 @@ export class PCA extends CovarianceTransform {
       explainedVarianceRatio: Float64Array.from(s.explainedVarianceRatio as number[]),
     };
     return this.linearMap(this.result);
-  }
-}
-
-/**
- * Runs `fn` with `a Z` computed by a float32 `matMul` on the tfjs backend (`Z` column-major, as
- * `Z^T a`: `a` is symmetric); frees `a` after.
- */
-function withBackendMultiply<T>(
-  cov: Float64Array,
-  p: number,
-  fn: (multiply: (z: Float64Array, cols: number) => Float64Array) => T,
-): T {
-  const a = tf.tensor2d(Float32Array.from(cov), [p, p]);
-  try {
-    return fn((z, cols) => {
-      const y = tf.tidy(() => tf.matMul(tf.tensor2d(Float32Array.from(z), [cols, p]), a));
-      const out = Float64Array.from(y.dataSync());
-      y.dispose();
-      return out;
-    });
-  } finally {
-    a.dispose();
   }
 }
 

@@ -6,8 +6,8 @@ import {
   type Serialized,
   ValueRangeError,
 } from '@trainkit/core';
+import { symmetricEigen } from '@trainkit/linalg';
 import { CovarianceTransform, type LinearMap } from './covariance-transform';
-import { symmetricEigen } from './linalg';
 import type { CovarianceMoments } from './moments';
 
 export type WhitenMethod = 'zca' | 'pca';

@@ -4,13 +4,11 @@ import {
   assertNumber,
   assertPositiveInt,
   ConfigError,
-  choleskyFactor,
   DTypeError,
   ShapeError,
-  solveLower,
-  solveLowerTransposed,
   ValueRangeError,
 } from '@trainkit/core';
+import { ridgeSolve } from '@trainkit/linalg';
 import { extractFeatures } from './extract-features';
 import { earlierLayer } from './recommend-strategy';
 import { resolveLayerIndex } from './resolve-layer';
@@ -316,7 +314,7 @@ export function ridgeProbe(
   for (let i = 0; i < n; i++) trace += K[i * n + i]!;
   const scale = relative ? trace / n || 1 : 1;
   return lambdas.map((r) => {
-    const alpha = choleskySolveMany(K, Y, n, numClasses, r * scale);
+    const alpha = ridgeSolve(K, Y, { lambda: r * scale, columns: numClasses });
     let correct = 0;
     for (let t = 0; t < m; t++) {
       let bestC = 0;
@@ -333,17 +331,4 @@ export function ridgeProbe(
     }
     return correct / m;
   });
-}
-
-/** Solves `(A + lambda I) X = B` for symmetric positive semi-definite A (n x n), B (n x c), float64. */
-function choleskySolveMany(
-  A: Float64Array,
-  B: Float64Array,
-  n: number,
-  c: number,
-  lambda: number,
-): Float64Array {
-  // Pivots floored at 1e-300: a semi-definite A with lambda = 0 still factors.
-  const L = choleskyFactor(A, n, { shift: lambda, floor: 1e-300 }) as Float64Array;
-  return solveLowerTransposed(L, solveLower(L, B, n, c), n, c);
 }

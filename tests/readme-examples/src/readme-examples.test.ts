@@ -22,6 +22,8 @@ const prints: Record<string, RegExp> = {
   data: /batches of \[64,28,28,1\] images .* and \[64,10\] one-hot labels\n28 full batches/,
   hpo: /best val_acc 0\.\d+[\s\S]*\d+ complete, \d+ pruned, 0 failed/,
   init: /variance 0\.01[34]\d \(2 \/ 144/,
+  linalg:
+    /gemm \[ 4, 5, 10, 11 \][\s\S]*eigenvalues \[ '3\.000000', '1\.000000' \][\s\S]*top 3 of diag\(1\/i\) \[ '1\.000000', '0\.500000', '0\.333333' \][\s\S]*ridge \[ '0\.375000', '0\.062500' \]/,
   monitors: /report runs\/a\/report\.html/,
   optimizers:
     /fitted kernel \[ '(0\.99\d|1\.0[01]\d)', '-(1\.99\d|2\.0[01]\d)', '0\.(49|50)\d' \][\s\S]*frozen 'features' kernel changed: false/,

@@ -2,8 +2,8 @@
 // headless Chromium (where modules over 4 KB may not compile synchronously).
 import '@tensorflow/tfjs-backend-cpu';
 import * as tf from '@tensorflow/tfjs-core';
+import { kernelModule, linalgModule } from '@trainkit/linalg';
 import { backendRows, kernelRows, rowsEngine, setRowsEngine } from '../../src/centered-rows';
-import { kernelModule, linalgModule } from '../../src/kernels/engine';
 import { PCA } from '../../src/pca';
 
 /** 3,000 x 100 rows with a decaying spectrum (a seeded LCG, so the page and Node agree). */

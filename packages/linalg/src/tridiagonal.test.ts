@@ -1,7 +1,7 @@
 import { Rng } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, withSpectrum } from '../test/helpers';
-import { symmetricEigen } from './linalg';
+import { symmetricEigen } from './symmetric-eigen';
 import { topSymmetricEigen, tridiagonalize } from './tridiagonal';
 
 /** max |A v - lambda v| over the pairs, and max |v_i . v_j - delta_ij|. */

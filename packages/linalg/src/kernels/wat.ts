@@ -1,5 +1,5 @@
 /**
- * The WebAssembly text of preprocess's float32 matrix-product kernels (wasm SIMD, 128-bit).
+ * The WebAssembly text of the float32 matrix-product kernels (wasm SIMD, 128-bit).
  * `scripts/build-kernels.ts` assembles it (wabt) into `binary.ts`; a test checks that the two
  * agree, so this file is the source of truth.
  *

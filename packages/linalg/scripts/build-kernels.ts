@@ -2,7 +2,7 @@
  * Assembles the kernels' WebAssembly text (src/kernels/wat.ts) with wabt and writes the bytes,
  * base64, to src/kernels/binary.ts (committed: the package has no build-time toolchain).
  *
- *   npx tsx packages/preprocess/scripts/build-kernels.ts          (from the repo root)
+ *   npx tsx packages/linalg/scripts/build-kernels.ts          (from the repo root)
  *
  * `src/kernels/kernels.test.ts` assembles again and fails if binary.ts is stale.
  */

@@ -1,33 +1,14 @@
 import { NaNError, ValueRangeError } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { assembleKernels } from '../../test/assemble-kernels';
+import { relError, simulatedRunner, uniform } from '../../test/helpers';
+import { Arena, DATA_AT, dataBytes } from './arena';
 import { KERNELS, LINALG_KERNELS, SHARED_KERNELS } from './binary';
-import {
-  Arena,
-  type Call,
-  DATA_AT,
-  dataBytes,
-  inlineRunner,
-  KernelRows,
-  kernelModule,
-  linalgModule,
-  slices,
-  type Work,
-} from './engine';
+import { KernelRows } from './kernel-rows';
+import { kernelModule, linalgModule } from './module';
+import { type Call, inlineRunner, slices, type Work } from './runner';
 
 const base64 = (bytes: Uint8Array) => Buffer.from(bytes).toString('base64');
-
-/** A seeded uniform generator (mulberry32), so that failures reproduce. */
-function uniform(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /** `n x p` float32 data with an offset per column (so that centring matters). */
 function data(n: number, p: number, seed: number): Float32Array {
@@ -68,17 +49,6 @@ function reference(x: Float32Array, n: number, p: number) {
   return { mean, m2, scatter, times };
 }
 
-/** Largest |a - b| relative to the largest |b|. */
-function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
-  let diff = 0;
-  let scale = 0;
-  for (let i = 0; i < b.length; i++) {
-    diff = Math.max(diff, Math.abs(a[i]! - b[i]!));
-    scale = Math.max(scale, Math.abs(b[i]!));
-  }
-  return diff / scale;
-}
-
 /**
  * Rows of `x` in a fresh arena, run by a runner of `threads` simulated threads: each takes its
  * share of the chunks in turn (thread t takes chunks t, t + threads, ...), on one instance.
@@ -86,23 +56,11 @@ function relError(a: ArrayLike<number>, b: ArrayLike<number>): number {
 function rowsOn(x: Float32Array, n: number, p: number, threads: number): KernelRows {
   const arena = new Arena(kernelModule(false) as WebAssembly.Module, false, dataBytes(n * p));
   arena.f32(DATA_AT, n * p).set(x);
-  const k = arena.kernels as unknown as Record<string, (...a: number[]) => void>;
-  const exec = (calls: Call[]) => {
-    for (const [fn, ...args] of calls) k[fn]!(...args);
-  };
-  const run = Object.assign(
-    (work: Work) => {
-      for (const calls of work.each) exec(calls);
-      work.chunks.forEach((chunk, i) => {
-        exec(chunk[i % threads]!);
-      });
-    },
-    { threads },
-  );
+  const run = simulatedRunner(arena, threads);
   return new KernelRows(arena, n, p, run);
 }
 
-describe('preprocess wasm kernels', () => {
+describe('linalg wasm kernels', () => {
   it('binary.ts is what wat.ts assembles to (run scripts/build-kernels.ts after editing wat.ts)', async () => {
     const { shared, unshared, linalg } = await assembleKernels();
     expect(base64(shared)).toBe(SHARED_KERNELS);

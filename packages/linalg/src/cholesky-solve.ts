@@ -1,14 +1,9 @@
-import {
-  choleskyFactor,
-  ShapeError,
-  solveLower,
-  solveLowerTransposed,
-  ValueRangeError,
-} from '@trainkit/core';
+import { ShapeError, ValueRangeError } from '@trainkit/core';
+import { choleskyFactor, solveLower, solveLowerTransposed } from './cholesky';
 
 /**
  * Solves `(A + damping I) x = b` for a symmetric positive-definite `A` (row-major n x n) by
- * Cholesky factorisation in float64 (core's `choleskyFactor`): `A = L L^T`, then forward and
+ * Cholesky factorisation in float64 ({@link choleskyFactor}): `A = L L^T`, then forward and
  * back substitution. Throws a ValueRangeError when the matrix is not positive
  * definite (a non-positive pivot), so callers can raise the damping and retry.
  * @example choleskySolve(Float64Array.of(4, 2, 2, 3), Float64Array.of(2, 1)) // [0.5, 0]

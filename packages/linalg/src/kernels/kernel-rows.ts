@@ -1,184 +1,8 @@
-import { NaNError, ValueRangeError } from '@trainkit/core';
-import { KERNELS, LINALG_KERNELS, SHARED_KERNELS } from './binary';
+import { NaNError } from '@trainkit/core';
+import { type Arena, align, DATA_AT, dataBytes } from './arena';
+import { type Call, type Runner, type Slice, slices } from './runner';
 
-/** The exported kernels (byte addresses and byte strides into the module's memory); see wat.ts. */
-export interface KernelExports {
-  syrk(x: number, ld: number, rows: number, p8: number, c: number, kc: number): void;
-  times(
-    x: number,
-    ld: number,
-    rows: number,
-    p: number,
-    q: number,
-    l: number,
-    y: number,
-    xp: number,
-    block: number,
-    c: number,
-  ): void;
-  project(
-    x: number,
-    ld: number,
-    rows: number,
-    p: number,
-    q: number,
-    l: number,
-    y: number,
-    panel: number,
-  ): void;
-  center(x: number, ld: number, rows: number, p: number, mean: number): void;
-  moments(
-    x: number,
-    ld: number,
-    rows: number,
-    p: number,
-    shift: number,
-    s1: number,
-    s2: number,
-  ): void;
-  zero(at: number, bytes: number): void;
-}
-
-export type KernelName = keyof KernelExports;
-
-/** The float64 kernels of the small dense steps (a second module; see wat.ts `linalgWat`). */
-export interface LinalgExports {
-  orthcol(t: number, ps: number, j: number): number;
-  cross(a: number, b: number, ps: number, na: number, nb: number, out: number, upper: number): void;
-  tridrest(
-    w: number,
-    p: number,
-    o: number,
-    m: number,
-    u: number,
-    v: number,
-    v2: number,
-    q2: number,
-  ): void;
-}
-
-const compiled = new Map<string, WebAssembly.Module | null>();
-
-/** Compiles base64 wasm once, synchronously; `undefined` where it does not compile here. */
-function compile(name: string, base64: string, shared: boolean): WebAssembly.Module | undefined {
-  if (!compiled.has(name)) {
-    let m: WebAssembly.Module | null = null;
-    try {
-      if (typeof WebAssembly === 'object' && (!shared || typeof SharedArrayBuffer === 'function')) {
-        m = new WebAssembly.Module(Uint8Array.from(atob(base64), (c) => c.charCodeAt(0)));
-      }
-    } catch {
-      m = null;
-    }
-    compiled.set(name, m);
-  }
-  return compiled.get(name) ?? undefined;
-}
-
-/**
- * The data kernels compiled for this runtime (`shared`: importing a shared memory, for worker
- * threads), or `undefined` where WebAssembly SIMD (or, for `shared`, shared memory) is missing.
- * Each module is under 4 KB, the most a browser page compiles synchronously on its main thread.
- */
-export function kernelModule(shared: boolean): WebAssembly.Module | undefined {
-  return compile(shared ? 'shared' : 'plain', shared ? SHARED_KERNELS : KERNELS, shared);
-}
-
-/** The float64 linear-algebra kernels ({@link LinalgExports}), or `undefined` without SIMD. */
-export function linalgModule(): WebAssembly.Module | undefined {
-  return compile('linalg', LINALG_KERNELS, false);
-}
-
-const PAGE = 65536;
-/** Largest memory the kernels address (wasm32: 4 GiB, byte addresses in i32). */
-export const MAX_BYTES = 65536 * PAGE;
-
-/** Rounds up to a multiple of 64 bytes (a cache line; all kernel operands are aligned so). */
-export const align = (bytes: number): number => Math.ceil(bytes / 64) * 64;
-
-/** A linear memory with an instance of a kernel module on it (`K`: its exports). */
-export class Arena<K = KernelExports> {
-  readonly memory: WebAssembly.Memory;
-  readonly kernels: K;
-
-  constructor(
-    readonly module: WebAssembly.Module,
-    shared: boolean,
-    bytes = PAGE,
-  ) {
-    const pages = Math.max(1, Math.ceil(bytes / PAGE));
-    // A shared memory must declare its maximum (reserved up front); a plain one grows freely.
-    this.memory = new WebAssembly.Memory(
-      shared ? { initial: pages, maximum: 65536, shared: true } : { initial: pages },
-    );
-    const instance = new WebAssembly.Instance(module, { env: { memory: this.memory } });
-    this.kernels = instance.exports as unknown as K;
-  }
-
-  /**
-   * Grows the memory to at least `bytes` (views of an unshared memory are detached by growth).
-   * Past the 4 GiB a wasm32 memory holds, a ValueRangeError names the data, `x`.
-   */
-  ensure(bytes: number): void {
-    if (bytes > MAX_BYTES) {
-      throw new ValueRangeError('too large for the preprocess kernels', {
-        argument: 'x',
-        expected: 'data and scratch within the 4 GiB of a wasm32 memory (~1e9 float32 values)',
-        receivedText: `${bytes} bytes needed`,
-      });
-    }
-    const have = this.memory.buffer.byteLength;
-    if (bytes > have) this.memory.grow(Math.ceil((bytes - have) / PAGE));
-  }
-
-  f32(at: number, length: number): Float32Array {
-    return new Float32Array(this.memory.buffer, at, length);
-  }
-
-  f64(at: number, length: number): Float64Array {
-    return new Float64Array(this.memory.buffer, at, length);
-  }
-}
-
-/** One kernel call: its name and arguments. */
-export type Call = [KernelName, ...number[]];
-
-/**
- * Work for the threads of a runner: thread `t` first runs `each[t]` (zeroing its outputs, say),
- * then the threads take the `chunks` (row ranges) in turn, first come first served, thread `t`
- * running `chunks[i][t]` for each chunk `i` it takes (the chunk's calls with that thread's own
- * scratch and outputs). So a thread slowed by other work on its core takes fewer chunks.
- */
-export interface Work {
-  each: Call[][];
-  chunks: Call[][][];
-}
-
-/** Runs {@link Work} on its threads (or in order on one) and returns when all is done. */
-export type Runner = ((work: Work) => void) & { readonly threads: number };
-
-/** Rows `start .. start + rows` of the data (a chunk of the work). */
-export interface Slice {
-  start: number;
-  rows: number;
-}
-
-/** Splits `n` rows into `parts` contiguous slices of nearly equal size (none empty). */
-export function slices(n: number, parts: number): Slice[] {
-  const w = Math.max(1, Math.min(parts, n));
-  return Array.from({ length: w }, (_, i) => {
-    const start = Math.round((i * n) / w);
-    return { start, rows: Math.round(((i + 1) * n) / w) - start };
-  });
-}
-
-/** Where the data sits in an arena: after 64 bytes, with 64 bytes of slack after it. */
-export const DATA_AT = 64;
-
-/** Bytes of data (and slack) for `values` floats at {@link DATA_AT}. */
-export const dataBytes = (values: number): number => DATA_AT + align(4 * values + 64);
-
-/** Chunks of rows per thread a runner's work is split into (see {@link Work}). */
+/** Chunks of rows per thread a runner's work is split into (see `Work` in runner.ts). */
 const CHUNKS_PER_THREAD = 4;
 
 /**
@@ -280,8 +104,8 @@ export class KernelRows {
     );
   }
 
-  /** `X W` for a row-major `p x q` float64 `w` (float32 products): `n x q` float32, row-major. */
-  project(w: Float64Array, q: number): Float32Array {
+  /** `X W` for a row-major `p x q` `w` (float32 products): `n x q` float32, row-major. */
+  project(w: ArrayLike<number>, q: number): Float32Array {
     const { p, n } = this;
     const columns = new Float64Array(q * p);
     for (let k = 0; k < p; k++) for (let j = 0; j < q; j++) columns[j * p + k] = w[k * q + j]!;
@@ -423,19 +247,4 @@ export class KernelRows {
     }
     return out;
   }
-}
-
-/** Runs the work in order on `arena`'s own instance (one thread). */
-export function inlineRunner(arena: Arena): Runner {
-  const k = arena.kernels as unknown as Record<KernelName, (...a: number[]) => void>;
-  const exec = (calls: Call[]) => {
-    for (const [fn, ...args] of calls) k[fn](...args);
-  };
-  return Object.assign(
-    (work: Work) => {
-      exec(work.each[0] ?? []);
-      for (const chunk of work.chunks) exec(chunk[0] ?? []);
-    },
-    { threads: 1 },
-  );
 }

@@ -1,7 +1,8 @@
 /**
  * Dense float64 Cholesky factorisation and triangular solves, row-major (Golub & Van Loan,
  * Alg. 4.2.1), shared by the packages that solve small symmetric positive-definite systems
- * (optimizers' Newton step, transfer's ridge probes, preprocess's Rayleigh-Ritz pencil).
+ * (optimizers' Newton step, hpo's Gaussian process, transfer's ridge probes, the randomized
+ * eigensolver's Rayleigh-Ritz pencil).
  */
 
 export interface CholeskyOptions {

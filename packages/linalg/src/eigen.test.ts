@@ -1,7 +1,9 @@
 import { Rng } from '@trainkit/core';
 import { describe, expect, it } from 'vitest';
 import { expectClose, withSpectrum } from '../test/helpers';
-import { orthonormalize, randomizedEigen, symmetricEigen } from './linalg';
+import { orthonormalize } from './column-store';
+import { randomizedEigen } from './randomized-eigen';
+import { symmetricEigen } from './symmetric-eigen';
 
 describe('symmetric eigensolvers', () => {
   it('symmetricEigen: [[2, 1], [1, 2]] has eigenvalues 3, 1 with axes (1, 1)/sqrt2, (1, -1)/sqrt2', () => {

@@ -1,5 +1,6 @@
-import { Arena, type LinalgExports, linalgModule } from './kernels/engine';
-import type { EigenPairs } from './linalg';
+import { Arena } from './kernels/arena';
+import { type LinalgExports, linalgModule } from './kernels/module';
+import type { EigenPairs } from './symmetric-eigen';
 
 /**
  * The top `k` eigenpairs of a symmetric `p x p` matrix in float64, without the O(p^3) cost of
