@@ -1,12 +1,6 @@
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@trainkit/core';
-import {
-  type Dataset,
-  fitPixelNormalization,
-  pixelNormalization,
-  splitDataset,
-} from '@trainkit/data';
 import { findLearningRate, softmaxCrossEntropy } from '@trainkit/train';
 import type { Parsed } from '../args';
 import { loadDataset } from '../datasets';
@@ -78,10 +72,8 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
       t,
       {
         loss: softmaxCrossEntropy(),
-        // The optimizer train would build, its learning rate swept: a constant schedule passes
-        // the rate (here the sweep's schedule) through unchanged.
-        optimizer: (learningRate) =>
-          buildOptimizer({ ...trainOptions, lr: learningRate as unknown as number }, 1, 1),
+        // The optimizer train would build, with the sweep's schedule as its learning rate.
+        optimizer: (learningRate) => buildOptimizer(trainOptions, 1, 1, learningRate),
         minLearningRate: o.minLr,
         maxLearningRate: o.maxLr,
         steps: o.steps,

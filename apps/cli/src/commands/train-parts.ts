@@ -3,8 +3,15 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import type { ArchitectureSpec } from '@trainkit/architectures';
-import type { Constraint, GradientTransformation, Penalty } from '@trainkit/core';
-import { ShapeError } from '@trainkit/core';
+import type {
+  Constraint,
+  GradientTransformation,
+  HyperParam,
+  Penalty,
+  Schedule,
+  Serializable,
+} from '@trainkit/core';
+import { ShapeError, toJSON } from '@trainkit/core';
 import {
   type Dataset,
   fitPixelNormalization,
@@ -32,7 +39,8 @@ import type { LoadedData } from '../datasets';
 import { UsageError } from '../usage-error';
 
 /** The options `train` resolves (camelCase flag names). */
-export interface TrainOptions {
+// A type (not an interface) so that it is a Record<string, unknown>, as parsed options are.
+export type TrainOptions = {
   dataset: string;
   dataDir?: string;
   csvShape?: number[];
@@ -61,7 +69,7 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   validation: number;
-}
+};
 
 const WITH_BATCH_NORM_OPTION = ['vgg'];
 const ALWAYS_BATCH_NORM = ['resnet', 'cifarResnet', 'smallResnet', 'inceptionV1'];
@@ -166,11 +174,15 @@ export function initialize(model: tfl.LayersModel, init: string | undefined, see
   return n;
 }
 
-/** The optimizer with its schedule, weight decay and clipping, from their specs. */
+/**
+ * The optimizer with its schedule, weight decay and clipping, from their specs. `learningRate`,
+ * when given, replaces `--lr` and `--schedule` (lr-find sweeps it); a schedule must serialize.
+ */
 export function buildOptimizer(
   o: TrainOptions,
   totalSteps: number,
   stepsPerEpoch: number,
+  learningRate?: HyperParam,
 ): GradientTransformation {
   if (
     o.weightDecay !== undefined &&
@@ -180,14 +192,19 @@ export function buildOptimizer(
   ) {
     throw new UsageError(`--weight-decay works with adamw, adam and sgd, not ${o.optimizer}`);
   }
-  const learningRate = scheduleSpec(o.schedule, {
-    learningRate: o.lr,
-    totalSteps,
-    stepsPerEpoch,
-    ...(o.warmup ? { warmupSteps: o.warmup } : {}),
-  });
+  const lrSpec =
+    learningRate === undefined
+      ? scheduleSpec(o.schedule, {
+          learningRate: o.lr,
+          totalSteps,
+          stepsPerEpoch,
+          ...(o.warmup ? { warmupSteps: o.warmup } : {}),
+        })
+      : typeof learningRate === 'number'
+        ? learningRate
+        : toJSON(learningRate as Schedule & Serializable);
   const spec = optimizerSpec(o.optimizer, {
-    learningRate,
+    learningRate: lrSpec,
     ...(o.momentum === undefined ? {} : { momentum: o.momentum }),
     ...(o.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }),
     ...(o.clip ? { clipNorm: o.clip } : {}),
