@@ -27,11 +27,14 @@ export interface AlexNetLayout {
   name: string;
   /** Zero padding before conv1, in pixels. */
   padding: number;
-  /**
-   * conv1..conv5: filters, square kernel size, stride (stride 1: `'same'`, else `'valid'`) and,
-   * for the convs followed by a 3x3 stride-2 max pool (`pool<i>`), that pool's padding.
-   */
-  convs: [filters: number, kernelSize: number, strides: number, pool?: 'same' | 'valid'][];
+  /** Filters of conv1..conv5. */
+  filters: number[];
+  /** Square kernel sizes of conv1..conv5. */
+  kernels: number[];
+  /** Strides of conv1..conv5 (stride 1: `'same'` padding, else `'valid'`). */
+  strides: number[];
+  /** Padding of the 3x3 stride-2 max pool after each conv (`pool<i>`); `null`: no pool. */
+  pools: ('same' | 'valid' | null)[];
   /** Smallest input height/width. */
   minSize: number;
 }
@@ -40,13 +43,10 @@ export interface AlexNetLayout {
 const ALEXNET: AlexNetLayout = {
   name: 'alexnet',
   padding: 2,
-  convs: [
-    [64, 11, 4, 'valid'],
-    [192, 5, 1, 'valid'],
-    [384, 3, 1],
-    [256, 3, 1],
-    [256, 3, 1, 'valid'],
-  ],
+  filters: [64, 192, 384, 256, 256],
+  kernels: [11, 5, 3, 3, 3],
+  strides: [4, 1, 1, 1, 1],
+  pools: ['valid', 'valid', null, null, 'valid'],
   minSize: 63,
 };
 
@@ -63,12 +63,14 @@ export function alexnetFamily(
   const rate = resolveRate('dropout', options.dropout, 0.5);
   const input = tfl.input({ shape: o.inputShape, name: 'input' });
   let x = call(tfl.layers.zeroPadding2d({ name: 'pad1', padding: layout.padding }), input);
-  layout.convs.forEach(([filters, kernelSize, strides, padding], i) => {
+  layout.filters.forEach((filters, i) => {
     const name = `conv${i + 1}`;
+    const strides = layout.strides[i] ?? 1;
+    const padding = layout.pools[i];
     const conv = tfl.layers.conv2d({
       name,
       filters,
-      kernelSize,
+      kernelSize: layout.kernels[i] ?? 3,
       strides,
       padding: strides === 1 ? 'same' : 'valid',
       activation: inlineActivation(o),

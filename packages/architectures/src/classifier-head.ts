@@ -57,3 +57,10 @@ export function classifierHead(
   if (layout.dropoutBeforeOutput) y = call(dropout(layout.dropoutBeforeOutput), y);
   return call(dense(layout.output, o.numClasses, o.outputActivation), y);
 }
+
+/** The ResNets' head (torchvision's): global average pooling `avgpool`, then the logits `fc`. */
+export const AVGPOOL_FC_HEAD: HeadLayout = {
+  reduce: { kind: 'globalAvg', name: 'avgpool' },
+  hidden: [],
+  output: 'fc',
+};

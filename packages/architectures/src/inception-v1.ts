@@ -1,6 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf } from '@trainkit/core';
-import { classifierHead } from './classifier-head';
+import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
 import {
   type BaseOptions,
   call,
@@ -97,12 +97,6 @@ export function inceptionV1(options: InceptionV1Options = {}): tfl.LayersModel {
   if (!o.includeTop) {
     return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'googlenet' });
   }
-  x = classifierHead(x, o, {
-    reduce: { kind: 'globalAvg', name: 'avgpool' },
-    hidden: [],
-    rate,
-    dropoutBeforeOutput: 'dropout',
-    output: 'fc',
-  });
+  x = classifierHead(x, o, { ...AVGPOOL_FC_HEAD, rate, dropoutBeforeOutput: 'dropout' });
   return tfl.model({ inputs: input, outputs: x, name: 'googlenet' });
 }

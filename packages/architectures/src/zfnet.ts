@@ -8,13 +8,10 @@ export type ZfNetOptions = AlexNetOptions;
 const ZFNET: AlexNetLayout = {
   name: 'zfnet',
   padding: 1,
-  convs: [
-    [96, 7, 2, 'same'],
-    [256, 5, 2, 'same'],
-    [384, 3, 1],
-    [384, 3, 1],
-    [256, 3, 1, 'valid'],
-  ],
+  filters: [96, 256, 384, 384, 256],
+  kernels: [7, 5, 3, 3, 3],
+  strides: [2, 2, 1, 1, 1],
+  pools: ['same', 'same', null, null, 'valid'],
   minSize: 53,
 };
 
