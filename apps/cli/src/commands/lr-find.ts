@@ -103,7 +103,7 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
       `${r.learningRates.length} steps in ${seconds.toFixed(1)} s, ${r.stopReason === 'diverged' ? `diverged at lr ${fmt(r.learningRates.at(-1)!)}` : 'no divergence up to --max-lr'}`,
     );
     log(
-      `suggested learning rate ${fmt(r.suggestedLearningRate)} (a tenth of the smoothed loss's minimum at ${fmt(r.minimumLossLearningRate)}); steepest descent at ${fmt(r.steepestLearningRate)} (a maximal rate for --schedule onecycle)`,
+      `suggested learning rate ${fmt(r.suggestedLearningRate)} (a tenth of the smoothed loss's minimum at ${fmt(r.minimumLossLearningRate)}); steepest descent at ${fmt(r.steepestLearningRate)} (a maximal rate for --schedule one-cycle)`,
     );
     log(
       `train with: trainkit train --optimizer ${o.optimizer} --lr ${fmt(r.suggestedLearningRate)}`,
