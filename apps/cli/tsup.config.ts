@@ -7,10 +7,12 @@ export default defineConfig({
   entry: {
     cli: 'src/cli.ts',
     index: 'src/index.ts',
+    // the name -> { kind, ... } spec mapping, shared with the demo (browser-safe)
+    components: 'src/components/index.ts',
     'hpo-objective': 'src/commands/hpo-objective.ts',
   },
   format: ['esm'],
-  dts: { entry: 'src/index.ts' },
+  dts: { entry: { index: 'src/index.ts', components: 'src/components/index.ts' } },
   sourcemap: true,
   clean: true,
   target: 'node20',

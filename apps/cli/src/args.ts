@@ -19,6 +19,8 @@ export interface FlagSpec {
   transient?: boolean;
   /** For JSON flags: the value must be a JSON object, or an array of positive integers (a shape). */
   json?: 'object' | 'shape';
+  /** For choices: other accepted spellings, each read as the choice it maps to. */
+  aliases?: Readonly<Record<string, string>>;
 }
 
 /** A subcommand's interface: its flags, positional arguments and a usage example. */
@@ -75,6 +77,8 @@ export function coerce(flag: FlagSpec, value: unknown, where = `--${flag.name}`)
   };
   const t = flag.type;
   if (Array.isArray(t)) {
+    if (typeof value === 'string' && flag.aliases && Object.hasOwn(flag.aliases, value))
+      return flag.aliases[value];
     if (typeof value !== 'string' || !t.includes(value)) bad(`one of ${t.join(', ')}`);
     return value;
   }
@@ -243,8 +247,10 @@ export function helpText(spec: CommandSpec): string {
   flags.forEach((f, i) => {
     const l = left[i] as string;
     const def = f.default === undefined ? '' : ` (default ${JSON.stringify(f.default)})`;
+    const aliases = Object.entries(f.aliases ?? {}).map(([a, c]) => `${a} = ${c}`);
+    const also = aliases.length ? ` (also accepted: ${aliases.join(', ')})` : '';
     const pad = l.length >= width ? `\n${' '.repeat(width)}` : ' '.repeat(width - l.length);
-    lines.push(`${l}${pad}${f.help}${def}`);
+    lines.push(`${l}${pad}${f.help}${also}${def}`);
   });
   lines.push('', 'Examples:', ...spec.examples.map((e) => `  ${e}`));
   return lines.join('\n');

@@ -1,4 +1,5 @@
 // The page: dataset, controls, monitors. All tensor work happens in the worker (worker.ts).
+import { INITIALIZERS, SCHEDULES as SCHEDULE_CHOICES } from '@trainkit/cli/components';
 import { formatJsonl, htmlReport, parseJsonl } from '@trainkit/monitors';
 import uplotJs from 'uplot/dist/uPlot.iife.min.js?raw';
 import uplotCss from 'uplot/dist/uPlot.min.css?raw';
@@ -17,6 +18,12 @@ import {
   type ToWorker,
   type TrainConfig,
 } from './protocol';
+
+// Other spellings a link may use for a select's value (`schedule=onecycle`, `init=small`).
+const ALIASES: Record<string, Readonly<Record<string, string>>> = {
+  init: INITIALIZERS.aliases,
+  schedule: SCHEDULE_CHOICES.aliases,
+};
 
 const $ = <T extends HTMLElement = HTMLElement>(id: string) => document.getElementById(id) as T;
 const input = (id: string) => $<HTMLInputElement>(id);
@@ -241,7 +248,7 @@ function start(): void {
     const el = document.getElementById(k) as HTMLInputElement | null;
     if (!el || k === 'backend') continue;
     if (el.type === 'checkbox') el.checked = v === 'true' || v === '1';
-    else el.value = v;
+    else el.value = ALIASES[k]?.[v] ?? v;
   }
   archChanged();
 

@@ -2,19 +2,13 @@
 // demo's small CNN), with batch norm, dropout and the chosen initializer. Runs in the worker.
 import type * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { lenet5, smallResnet } from '@trainkit/architectures';
+import type { ArchitectureSpec } from '@trainkit/architectures';
 import { batchNormalization } from '@trainkit/batchnorm';
+import { architectureSpec, fromSpec, initializerSpec } from '@trainkit/cli/components';
 import { ConfigError } from '@trainkit/core';
-import {
-  glorotUniform,
-  heNormal,
-  type Initializer,
-  lecunNormal,
-  orthogonal,
-  smallRandom,
-} from '@trainkit/init';
+import type { Initializer } from '@trainkit/init';
 import { SeededDropout } from '@trainkit/regularizers';
-import type { TrainConfig } from './protocol';
+import { ARCHITECTURE_BUILDERS, type TrainConfig } from './protocol';
 
 type Shape3 = [number, number, number];
 
@@ -25,22 +19,9 @@ export const ARCHITECTURE_NOTES: Record<TrainConfig['architecture'], string> = {
   resnet: 'small ResNet: conv 32 + 2 basic blocks (batch norm always on), global average pool',
 };
 
-function initializer(name: TrainConfig['init'], seed: number): Initializer | undefined {
-  const rng = seed;
-  switch (name) {
-    case 'default':
-      return undefined;
-    case 'heNormal':
-      return heNormal({ rng });
-    case 'glorotUniform':
-      return glorotUniform({ rng });
-    case 'lecunNormal':
-      return lecunNormal({ rng });
-    case 'orthogonal':
-      return orthogonal({ rng });
-    case 'small':
-      return smallRandom({ rng, std: 0.01 });
-  }
+/** The seeded initializer `name` names, built from its spec; `undefined` for the builder's own. */
+function initializer(name: string, seed: number): Initializer | undefined {
+  return name === 'default' ? undefined : fromSpec<Initializer>(initializerSpec(name, seed));
 }
 
 /** Rewrites every conv/dense kernel with `init` (biases and batch-norm weights keep theirs). */
@@ -134,17 +115,26 @@ export function buildModel(
           argument: 'architecture',
           receivedText: `${inputShape.join('x')}`,
         });
-      const base = lenet5({
-        inputShape,
-        numClasses,
-        variant: 'modern',
-        outputActivation: 'linear',
-      });
+      const base = fromSpec<ArchitectureSpec>(
+        architectureSpec(ARCHITECTURE_BUILDERS.lenet5, {
+          inputShape,
+          numClasses,
+          variant: 'modern',
+          outputActivation: 'linear',
+        }),
+      ).build();
       model = rechain(base, config.batchNorm, config.dropout, config.seed);
       break;
     }
     case 'resnet': {
-      const base = smallResnet({ inputShape, numClasses, includeTop: false, pooling: 'avg' });
+      const base = fromSpec<ArchitectureSpec>(
+        architectureSpec(ARCHITECTURE_BUILDERS.resnet, {
+          inputShape,
+          numClasses,
+          includeTop: false,
+          pooling: 'avg',
+        }),
+      ).build();
       let x = base.outputs[0]!;
       if (config.dropout > 0)
         x = new SeededDropout({ rate: config.dropout, seed: config.seed, name: 'dropout' }).apply(

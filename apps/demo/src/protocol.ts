@@ -1,5 +1,10 @@
 // Messages between the page (main thread) and the training worker. Plain data only: typed arrays
 // travel as transferables, tensors never cross.
+import {
+  INITIALIZERS,
+  OPTIMIZERS as OPTIMIZER_CHOICES,
+  SCHEDULES as SCHEDULE_CHOICES,
+} from '@trainkit/cli/components';
 import type { BackendInfo } from '@trainkit/core';
 import type { MonitorRecord } from '@trainkit/monitors';
 import type { LayerInfo, TransferPlan } from '@trainkit/transfer';
@@ -19,21 +24,25 @@ export interface DatasetMessage {
   name: string;
 }
 
+/**
+ * The page's models: its own small CNN, and two @trainkit/architectures builders (`resnet` is the
+ * registry's `smallResnet` with the page's dropout + dense head).
+ */
 export const ARCHITECTURES = ['cnn', 'lenet5', 'resnet'] as const;
-export const INITS = [
-  'default',
-  'heNormal',
-  'glorotUniform',
-  'lecunNormal',
-  'orthogonal',
-  'small',
-] as const;
-export const OPTIMIZERS = ['sgd', 'momentum', 'nesterov', 'adam', 'adamw', 'rmsprop'] as const;
-export const SCHEDULES = ['constant', 'step', 'cosine', 'warmup-cosine', 'one-cycle'] as const;
+/** The registry builder behind each page architecture (the CNN is the page's own). */
+export const ARCHITECTURE_BUILDERS = { lenet5: 'lenet5', resnet: 'smallResnet' } as const;
+// The other choices are the CLI's, by the same names (one name -> { kind, ... } spec mapping).
+export const INITS = ['default', ...INITIALIZERS.names] as const;
+export const OPTIMIZERS = OPTIMIZER_CHOICES.names;
+export const SCHEDULES = SCHEDULE_CHOICES.names;
 
 export interface TrainConfig {
   architecture: (typeof ARCHITECTURES)[number];
-  init: (typeof INITS)[number];
+  /**
+   * `default` (the builder's own) or one of {@link INITS}, or an alias of one (`small` =
+   * `smallRandom`); checked when the model is built.
+   */
+  init: string;
   batchNorm: boolean;
   /** L2 strength (half convention: gradient lambda * w); 0 = off. */
   l2: number;

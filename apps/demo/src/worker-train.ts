@@ -2,26 +2,28 @@
 // monitors; and the transfer variant (cut, freeze, new head, discriminative learning rates).
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import type { GradientTransformation, HyperParam, Penalty, TrainingListener } from '@trainkit/core';
+import {
+  augmentPipelineSpec,
+  fromSpec,
+  optimizerSpec,
+  regularizationSpecs,
+  scheduleSpec,
+} from '@trainkit/cli/components';
+import type {
+  GradientTransformation,
+  HyperParam,
+  Penalty,
+  Serialized,
+  TrainingListener,
+} from '@trainkit/core';
 import type { Dataset } from '@trainkit/data';
 import type {
   activationProbe as ActivationProbeFn,
   monitor as MonitorFn,
 } from '@trainkit/monitors';
-import {
-  adam,
-  adamw,
-  cosineDecay,
-  linearWarmup,
-  momentum,
-  multiplyLearningRates,
-  nesterov,
-  oneCycle,
-  rmsprop,
-  sgd,
-  stepDecay,
-} from '@trainkit/optimizers';
-import { augment, earlyStopping, l2, randomTranslate } from '@trainkit/regularizers';
+import { adam, multiplyLearningRates } from '@trainkit/optimizers';
+import type { Augmentation } from '@trainkit/regularizers';
+import { earlyStopping } from '@trainkit/regularizers';
 import { accuracy, type Batch, fit, softmaxCrossEntropy } from '@trainkit/train';
 import { freezeLayers, replaceHead } from '@trainkit/transfer';
 import type { FromWorker, TrainConfig, TransferConfig } from './protocol';
@@ -42,46 +44,36 @@ interface Parts {
 const head = (ds: Dataset, n: number) =>
   ds.subset(Array.from({ length: Math.min(n, ds.size) }, (_, i) => i));
 
+/** The spec of the page's learning rate over a run of `total` steps (`perEpoch` per epoch). */
+function learningRateSpec(
+  config: Pick<TrainConfig, 'schedule' | 'learningRate'>,
+  total: number,
+  perEpoch = total,
+): number | Serialized {
+  return scheduleSpec(config.schedule, {
+    learningRate: config.learningRate,
+    totalSteps: total,
+    stepsPerEpoch: perEpoch,
+  });
+}
+
+/** The page's learning rate (a number, or a schedule over `total` steps) built from its spec. */
 export function learningRate(
   config: Pick<TrainConfig, 'schedule' | 'learningRate'>,
   total: number,
+  perEpoch = total,
 ): HyperParam {
-  const lr = config.learningRate;
-  switch (config.schedule) {
-    case 'constant':
-      return lr;
-    case 'step':
-      return stepDecay({
-        initialValue: lr,
-        stepSize: Math.max(1, Math.floor(total / 3)),
-        gamma: 0.1,
-      });
-    case 'cosine':
-      return cosineDecay({ initialValue: lr, decaySteps: total });
-    case 'warmup-cosine':
-      return linearWarmup(cosineDecay({ initialValue: lr, decaySteps: total }), {
-        warmupSteps: Math.max(1, Math.floor(total / 10)),
-      });
-    case 'one-cycle':
-      return oneCycle({ maxValue: lr, totalSteps: Math.max(2, total) });
-  }
+  return fromSpec<HyperParam>(learningRateSpec(config, total, perEpoch));
 }
 
-export function optimizer(name: TrainConfig['optimizer'], lr: HyperParam): GradientTransformation {
-  switch (name) {
-    case 'sgd':
-      return sgd({ learningRate: lr });
-    case 'momentum':
-      return momentum({ learningRate: lr, momentum: 0.9 });
-    case 'nesterov':
-      return nesterov({ learningRate: lr, momentum: 0.9 });
-    case 'adam':
-      return adam({ learningRate: lr });
-    case 'adamw':
-      return adamw({ learningRate: lr, weightDecay: 1e-4 });
-    case 'rmsprop':
-      return rmsprop({ learningRate: lr });
-  }
+/** The page's optimizer (AdamW with decay 1e-4) at learning rate `lr` (a number or a spec). */
+export function optimizer(
+  name: TrainConfig['optimizer'],
+  lr: number | Serialized,
+): GradientTransformation {
+  return fromSpec<GradientTransformation>(
+    optimizerSpec(name, { learningRate: lr, ...(name === 'adamw' ? { weightDecay: 1e-4 } : {}) }),
+  );
 }
 
 function describe(model: tfl.LayersModel, deps: Deps) {
@@ -144,6 +136,7 @@ async function run(
         })()
     : train.toTensors();
   try {
+    // The cast goes once @trainkit/train's fit takes a LayersModel as it is (issue 21, packages/train).
     const result = await fit(model as unknown as Parameters<typeof fit>[0], data, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
@@ -172,8 +165,11 @@ export async function trainModel(
   config: TrainConfig,
   deps: Deps,
 ) {
-  const steps =
-    Math.ceil(Math.min(config.trainSize, parts.train.size) / config.batchSize) * config.epochs;
+  const perEpoch = Math.ceil(Math.min(config.trainSize, parts.train.size) / config.batchSize);
+  const steps = perEpoch * config.epochs;
+  const regularization = regularizationSpecs({ l2: config.l2 });
+  // The page's augmentation is the CLI's `translate` (random shifts of up to 10%).
+  const augmentSpec = config.augment ? augmentPipelineSpec(['translate'], config.seed) : undefined;
   const listeners: TrainingListener[] = [];
   if (config.patience > 0)
     listeners.push(
@@ -189,11 +185,9 @@ export async function trainModel(
       epochs: config.epochs,
       every: config.every,
       seed: config.seed,
-      optimizer: optimizer(config.optimizer, learningRate(config, steps)),
-      ...(config.l2 > 0 ? { penalties: [l2({ lambda: config.l2, convention: 'half' })] } : {}),
-      ...(config.augment
-        ? { augment: augment([randomTranslate({ heightFactor: 0.1, rng: config.seed })]) }
-        : {}),
+      optimizer: optimizer(config.optimizer, learningRateSpec(config, steps, perEpoch)),
+      penalties: regularization.penalties.map((p) => fromSpec<Penalty>(p)),
+      ...(augmentSpec ? { augment: fromSpec<Augmentation>(augmentSpec) } : {}),
       listeners,
     },
     deps,

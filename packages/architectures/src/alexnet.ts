@@ -1,4 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
+import { classifierHead } from './classifier-head';
 import {
   type BaseOptions,
   call,
@@ -17,6 +18,91 @@ export interface AlexNetOptions extends BaseOptions {
 }
 
 /**
+ * The layout of an AlexNet-family network: zero padding, five convs with max pools after the
+ * first, second and fifth, then dropout + dense 4096 + dropout + dense 4096 + dense classes.
+ * AlexNet and ZFNet differ only in these numbers.
+ */
+export interface AlexNetLayout {
+  /** Model name. */
+  name: string;
+  /** Zero padding before conv1, in pixels. */
+  padding: number;
+  /** Filters of conv1..conv5. */
+  filters: number[];
+  /** Square kernel sizes of conv1..conv5. */
+  kernels: number[];
+  /** Strides of conv1..conv5 (stride 1: `'same'` padding, else `'valid'`). */
+  strides: number[];
+  /** Padding of the 3x3 stride-2 max pool after each conv (`pool<i>`); `null`: no pool. */
+  pools: ('same' | 'valid' | null)[];
+  /** Smallest input height/width. */
+  minSize: number;
+}
+
+// torchvision's alexnet (Krizhevsky 2014, "one weird trick").
+const ALEXNET: AlexNetLayout = {
+  name: 'alexnet',
+  padding: 2,
+  filters: [64, 192, 384, 256, 256],
+  kernels: [11, 5, 3, 3, 3],
+  strides: [4, 1, 1, 1, 1],
+  pools: ['valid', 'valid', null, null, 'valid'],
+  minSize: 63,
+};
+
+/** Builds an AlexNet-family network (AlexNet, ZFNet) from its layout. */
+export function alexnetFamily(
+  layout: AlexNetLayout,
+  options: AlexNetOptions = {},
+): tfl.LayersModel {
+  checkOptions(options);
+  const o = resolveBase(layout.name, options, {
+    inputShape: [224, 224, 3],
+    minSize: layout.minSize,
+  });
+  const rate = resolveRate('dropout', options.dropout, 0.5);
+  const input = tfl.input({ shape: o.inputShape, name: 'input' });
+  let x = call(tfl.layers.zeroPadding2d({ name: 'pad1', padding: layout.padding }), input);
+  layout.filters.forEach((filters, i) => {
+    const name = `conv${i + 1}`;
+    const strides = layout.strides[i] ?? 1;
+    const padding = layout.pools[i];
+    const conv = tfl.layers.conv2d({
+      name,
+      filters,
+      kernelSize: layout.kernels[i] ?? 3,
+      strides,
+      padding: strides === 1 ? 'same' : 'valid',
+      activation: inlineActivation(o),
+      kernelInitializer: o.kernelInitializer,
+    });
+    x = separateActivation(call(conv, x), o, name);
+    if (padding) {
+      const pool = tfl.layers.maxPooling2d({
+        name: `pool${i + 1}`,
+        poolSize: 3,
+        strides: 2,
+        padding,
+      });
+      x = call(pool, x);
+    }
+  });
+  if (!o.includeTop) {
+    return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: layout.name });
+  }
+  x = classifierHead(x, o, {
+    reduce: { kind: 'flatten', name: 'flatten' },
+    hidden: [
+      { name: 'fc6', units: 4096, dropoutBefore: 'dropout6' },
+      { name: 'fc7', units: 4096, dropoutBefore: 'dropout7' },
+    ],
+    rate,
+    output: 'fc8',
+  });
+  return tfl.model({ inputs: input, outputs: x, name: layout.name });
+}
+
+/**
  * AlexNet as in torchvision (the "one weird trick" variant, Krizhevsky 2014): convs of
  * 64-192-384-256-256 filters, no LRN, no grouping; dropout + dense 4096 + dense 4096 + dense
  * classes. 61,100,840 parameters at 224x224x3 with 1000 classes, equal to torchvision's.
@@ -30,54 +116,5 @@ export interface AlexNetOptions extends BaseOptions {
  * const model = alexnet({ inputShape: [224, 224, 3] });
  */
 export function alexnet(options: AlexNetOptions = {}): tfl.LayersModel {
-  checkOptions(options);
-  const o = resolveBase('alexnet', options, { inputShape: [224, 224, 3], minSize: 63 });
-  const rate = resolveRate('dropout', options.dropout, 0.5);
-  const conv = (
-    x: tfl.SymbolicTensor,
-    name: string,
-    filters: number,
-    kernelSize: number,
-    strides = 1,
-  ) => {
-    const layer = tfl.layers.conv2d({
-      name,
-      filters,
-      kernelSize,
-      strides,
-      padding: strides === 1 ? 'same' : 'valid',
-      activation: inlineActivation(o),
-      kernelInitializer: o.kernelInitializer,
-    });
-    return separateActivation(call(layer, x), o, name);
-  };
-  const pool = (name: string) => tfl.layers.maxPooling2d({ name, poolSize: 3, strides: 2 });
-
-  const input = tfl.input({ shape: o.inputShape, name: 'input' });
-  let x = call(tfl.layers.zeroPadding2d({ name: 'pad1', padding: 2 }), input);
-  x = conv(x, 'conv1', 64, 11, 4);
-  x = call(pool('pool1'), x);
-  x = conv(x, 'conv2', 192, 5);
-  x = call(pool('pool2'), x);
-  x = conv(x, 'conv3', 384, 3);
-  x = conv(x, 'conv4', 256, 3);
-  x = conv(x, 'conv5', 256, 3);
-  x = call(pool('pool5'), x);
-  if (!o.includeTop) {
-    return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'alexnet' });
-  }
-  x = call(tfl.layers.flatten({ name: 'flatten' }), x);
-  const dense = (name: string, units: number, activation: string) =>
-    tfl.layers.dense({
-      name,
-      units,
-      activation: activation as 'relu',
-      kernelInitializer: o.kernelInitializer,
-    });
-  x = call(tfl.layers.dropout({ name: 'dropout6', rate }), x);
-  x = separateActivation(call(dense('fc6', 4096, inlineActivation(o)), x), o, 'fc6');
-  x = call(tfl.layers.dropout({ name: 'dropout7', rate }), x);
-  x = separateActivation(call(dense('fc7', 4096, inlineActivation(o)), x), o, 'fc7');
-  x = call(dense('fc8', o.numClasses, o.outputActivation), x);
-  return tfl.model({ inputs: input, outputs: x, name: 'alexnet' });
+  return alexnetFamily(ALEXNET, options);
 }

@@ -1,6 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf, ConfigError } from '@trainkit/core';
-import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
+import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
+import { type BaseOptions, checkOptions, poolFeatures, resolveBase } from './common';
 import { registerArchitectureLayers } from './register-layers';
 import { basicBlock, bnAct, conv } from './resnet-blocks';
 
@@ -62,15 +63,6 @@ export function cifarResnet(options: CifarResNetOptions = {}): tfl.LayersModel {
   });
   const name = `resnet${depth}${shortcut}`;
   if (!o.includeTop) return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name });
-  x = call(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
-  x = call(
-    tfl.layers.dense({
-      name: 'fc',
-      units: o.numClasses,
-      activation: o.outputActivation,
-      kernelInitializer: o.kernelInitializer,
-    }),
-    x,
-  );
+  x = classifierHead(x, o, AVGPOOL_FC_HEAD);
   return tfl.model({ inputs: input, outputs: x, name });
 }

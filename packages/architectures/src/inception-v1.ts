@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf } from '@trainkit/core';
+import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
 import {
   type BaseOptions,
   call,
@@ -96,16 +97,6 @@ export function inceptionV1(options: InceptionV1Options = {}): tfl.LayersModel {
   if (!o.includeTop) {
     return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'googlenet' });
   }
-  x = call(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
-  x = call(tfl.layers.dropout({ name: 'dropout', rate }), x);
-  x = call(
-    tfl.layers.dense({
-      name: 'fc',
-      units: o.numClasses,
-      activation: o.outputActivation,
-      kernelInitializer: o.kernelInitializer,
-    }),
-    x,
-  );
+  x = classifierHead(x, o, { ...AVGPOOL_FC_HEAD, rate, dropoutBeforeOutput: 'dropout' });
   return tfl.model({ inputs: input, outputs: x, name: 'googlenet' });
 }

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf } from '@trainkit/core';
+import { classifierHead } from './classifier-head';
 import {
   type BaseOptions,
   call,
@@ -75,25 +76,10 @@ export function lenet5(options: LeNet5Options = {}): tfl.LayersModel {
     return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'lenet5' });
   }
   x = conv(x, 'c5', 120, 'valid');
-  x = call(tfl.layers.flatten({ name: 'flatten' }), x);
-  x = call(
-    tfl.layers.dense({
-      name: 'f6',
-      units: 84,
-      activation: inlineActivation(o),
-      kernelInitializer: o.kernelInitializer,
-    }),
-    x,
-  );
-  x = separateActivation(x, o, 'f6');
-  x = call(
-    tfl.layers.dense({
-      name: 'output',
-      units: o.numClasses,
-      activation: o.outputActivation,
-      kernelInitializer: o.kernelInitializer,
-    }),
-    x,
-  );
+  x = classifierHead(x, o, {
+    reduce: { kind: 'flatten', name: 'flatten' },
+    hidden: [{ name: 'f6', units: 84 }],
+    output: 'output',
+  });
   return tfl.model({ inputs: input, outputs: x, name: 'lenet5' });
 }

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf, ConfigError } from '@trainkit/core';
+import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
 import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
 import { basicBlock, bnAct, bottleneckBlock, conv } from './resnet-blocks';
 
@@ -83,15 +84,6 @@ export function resnet(options: ResNetOptions = {}): tfl.LayersModel {
   });
   const name = `resnet${depth}`;
   if (!o.includeTop) return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name });
-  x = call(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
-  x = call(
-    tfl.layers.dense({
-      name: 'fc',
-      units: o.numClasses,
-      activation: o.outputActivation,
-      kernelInitializer: o.kernelInitializer,
-    }),
-    x,
-  );
+  x = classifierHead(x, o, AVGPOOL_FC_HEAD);
   return tfl.model({ inputs: input, outputs: x, name });
 }

@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
+import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
+import { type BaseOptions, checkOptions, poolFeatures, resolveBase } from './common';
 import { basicBlock, bnAct, conv } from './resnet-blocks';
 
 /** Options of {@link smallResnet}. */
@@ -34,15 +35,6 @@ export function smallResnet(options: SmallResNetOptions = {}): tfl.LayersModel {
   if (!o.includeTop) {
     return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'small_resnet' });
   }
-  x = call(tfl.layers.globalAveragePooling2d({ name: 'avgpool' }), x);
-  x = call(
-    tfl.layers.dense({
-      name: 'fc',
-      units: o.numClasses,
-      activation: o.outputActivation,
-      kernelInitializer: o.kernelInitializer,
-    }),
-    x,
-  );
+  x = classifierHead(x, o, AVGPOOL_FC_HEAD);
   return tfl.model({ inputs: input, outputs: x, name: 'small_resnet' });
 }

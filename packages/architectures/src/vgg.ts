@@ -1,5 +1,6 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError } from '@trainkit/core';
+import { classifierHead } from './classifier-head';
 import {
   activationLayer,
   type BaseOptions,
@@ -111,28 +112,14 @@ export function vgg(options: VggOptions = {}): tfl.LayersModel {
   if (!o.includeTop) {
     return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name });
   }
-  x = call(tfl.layers.flatten({ name: 'flatten' }), x);
-  for (const i of [1, 2]) {
-    x = call(
-      tfl.layers.dense({
-        name: `fc${i}`,
-        units: 4096,
-        activation: inlineActivation(o),
-        kernelInitializer: o.kernelInitializer,
-      }),
-      x,
-    );
-    x = separateActivation(x, o, `fc${i}`);
-    x = call(tfl.layers.dropout({ name: `dropout${i}`, rate }), x);
-  }
-  x = call(
-    tfl.layers.dense({
-      name: 'predictions',
-      units: o.numClasses,
-      activation: o.outputActivation,
-      kernelInitializer: o.kernelInitializer,
-    }),
-    x,
-  );
+  x = classifierHead(x, o, {
+    reduce: { kind: 'flatten', name: 'flatten' },
+    hidden: [
+      { name: 'fc1', units: 4096, dropoutAfter: 'dropout1' },
+      { name: 'fc2', units: 4096, dropoutAfter: 'dropout2' },
+    ],
+    rate,
+    output: 'predictions',
+  });
   return tfl.model({ inputs: input, outputs: x, name });
 }

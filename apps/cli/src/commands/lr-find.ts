@@ -1,12 +1,6 @@
 import { join, resolve } from 'node:path';
 import * as tf from '@tensorflow/tfjs-core';
 import { ShapeError } from '@trainkit/core';
-import {
-  type Dataset,
-  fitPixelNormalization,
-  pixelNormalization,
-  splitDataset,
-} from '@trainkit/data';
 import { findLearningRate, softmaxCrossEntropy } from '@trainkit/train';
 import type { Parsed } from '../args';
 import { loadDataset } from '../datasets';
@@ -78,10 +72,8 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
       t,
       {
         loss: softmaxCrossEntropy(),
-        // The optimizer train would build, its learning rate swept: a constant schedule passes
-        // the rate (here the sweep's schedule) through unchanged.
-        optimizer: (learningRate) =>
-          buildOptimizer({ ...trainOptions, lr: learningRate as unknown as number }, 1, 1),
+        // The optimizer train would build, with the sweep's schedule as its learning rate.
+        optimizer: (learningRate) => buildOptimizer(trainOptions, 1, 1, learningRate),
         minLearningRate: o.minLr,
         maxLearningRate: o.maxLr,
         steps: o.steps,
@@ -111,7 +103,7 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
       `${r.learningRates.length} steps in ${seconds.toFixed(1)} s, ${r.stopReason === 'diverged' ? `diverged at lr ${fmt(r.learningRates.at(-1)!)}` : 'no divergence up to --max-lr'}`,
     );
     log(
-      `suggested learning rate ${fmt(r.suggestedLearningRate)} (a tenth of the smoothed loss's minimum at ${fmt(r.minimumLossLearningRate)}); steepest descent at ${fmt(r.steepestLearningRate)} (a maximal rate for --schedule onecycle)`,
+      `suggested learning rate ${fmt(r.suggestedLearningRate)} (a tenth of the smoothed loss's minimum at ${fmt(r.minimumLossLearningRate)}); steepest descent at ${fmt(r.steepestLearningRate)} (a maximal rate for --schedule one-cycle)`,
     );
     log(
       `train with: trainkit train --optimizer ${o.optimizer} --lr ${fmt(r.suggestedLearningRate)}`,

@@ -1,42 +1,12 @@
 import type { CommandSpec, FlagSpec } from '../args';
+import * as components from '../components';
 
-export const ARCHITECTURES = [
-  'lenet5',
-  'alexnet',
-  'vgg',
-  'inceptionV1',
-  'resnet',
-  'cifarResnet',
-  'smallResnet',
-] as const;
-export const OPTIMIZERS = [
-  'sgd',
-  'momentum',
-  'nesterov',
-  'adam',
-  'adamw',
-  'rmsprop',
-  'adagrad',
-] as const;
-export const SCHEDULES = [
-  'constant',
-  'cosine',
-  'step',
-  'exponential',
-  'inverse-time',
-  'onecycle',
-] as const;
-export const INITS = [
-  'default',
-  'glorotUniform',
-  'glorotNormal',
-  'heNormal',
-  'heUniform',
-  'lecunNormal',
-  'lecunUniform',
-  'orthogonal',
-] as const;
-export const AUGMENTATIONS = ['flip', 'crop', 'translate', 'rotate', 'cutout'] as const;
+// The component names come from ../components, shared with the demo (one name -> spec mapping).
+export const ARCHITECTURES = components.ARCHITECTURES.names;
+export const OPTIMIZERS = components.OPTIMIZERS.names;
+export const SCHEDULES = components.SCHEDULES.names;
+export const INITS = ['default', ...components.INITIALIZERS.names] as const;
+export const AUGMENTATIONS = components.AUGMENTATIONS.names;
 export const BACKENDS = ['auto', 'wasm', 'cpu', 'webgpu'] as const;
 
 /** Dataset flags shared by train, pca and transfer. */
@@ -104,6 +74,7 @@ export const trainSpec: CommandSpec = {
     {
       name: 'init',
       type: INITS,
+      aliases: components.INITIALIZERS.aliases,
       default: 'default',
       help: "seeded @trainkit/init kernel initializer ('default': the builder's own, seeded)",
     },
@@ -164,8 +135,9 @@ export const trainSpec: CommandSpec = {
     {
       name: 'schedule',
       type: SCHEDULES,
+      aliases: components.SCHEDULES.aliases,
       default: 'constant',
-      help: 'learning-rate schedule over the run (inverse-time: lr / (1 + t), t in epochs)',
+      help: 'learning-rate schedule over the run (inverse-time: lr / (1 + t), t in epochs; warmup-cosine: a tenth of the run linear warm-up unless --warmup)',
     },
     { name: 'warmup', type: 'int', min: 0, help: 'linear warm-up steps before the schedule' },
     {

@@ -2,9 +2,16 @@
 // constraints, augmentation. Every inconsistency is a UsageError naming the flag.
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
-import { architecture } from '@trainkit/architectures';
-import type { Constraint, GradientTransformation, HyperParam, Penalty } from '@trainkit/core';
-import { Rng, ShapeError } from '@trainkit/core';
+import type { ArchitectureSpec } from '@trainkit/architectures';
+import type {
+  Constraint,
+  GradientTransformation,
+  HyperParam,
+  Penalty,
+  Schedule,
+  Serializable,
+} from '@trainkit/core';
+import { ShapeError, toJSON } from '@trainkit/core';
 import {
   type Dataset,
   fitPixelNormalization,
@@ -12,52 +19,28 @@ import {
   pixelNormalization,
   splitDataset,
 } from '@trainkit/data';
+import type { Initializer } from '@trainkit/init';
+import type { Augmentation } from '@trainkit/regularizers';
 import {
-  glorotNormal,
-  glorotUniform,
-  heNormal,
-  heUniform,
-  type Initializer,
-  lecunNormal,
-  lecunUniform,
-  orthogonal,
-} from '@trainkit/init';
-import {
-  adagrad,
-  adam,
-  adamw,
-  chain,
-  clipByGlobalNorm,
-  constant,
-  cosineDecay,
-  exponentialDecay,
-  inverseTimeDecay,
-  linearWarmup,
-  momentum,
-  nesterov,
-  oneCycle,
-  rmsprop,
-  sgd,
-  stepDecay,
-} from '@trainkit/optimizers';
-import {
-  type Augmentation,
-  augment,
-  cutout,
-  l1,
-  l2,
-  maxNorm,
-  randomCrop,
-  randomFlip,
-  randomRotation,
-  randomTranslate,
-} from '@trainkit/regularizers';
+  AUGMENTATIONS,
+  architectureSpec,
+  augmentPipelineSpec,
+  fromSpec,
+  INITIALIZERS,
+  initializerSpec,
+  OPTIMIZERS as OPTIMIZER_CHOICES,
+  optimizerSpec,
+  regularizationSpecs,
+  resolveChoice,
+  scheduleSpec,
+  WITH_WEIGHT_DECAY,
+} from '../components';
 import type { LoadedData } from '../datasets';
 import { UsageError } from '../usage-error';
-import { AUGMENTATIONS } from './specs';
 
 /** The options `train` resolves (camelCase flag names). */
-export interface TrainOptions {
+// A type (not an interface) so that it is a Record<string, unknown>, as parsed options are.
+export type TrainOptions = {
   dataset: string;
   dataDir?: string;
   csvShape?: number[];
@@ -86,11 +69,11 @@ export interface TrainOptions {
   epochs: number;
   batchSize: number;
   validation: number;
-}
+};
 
 const WITH_BATCH_NORM_OPTION = ['vgg'];
 const ALWAYS_BATCH_NORM = ['resnet', 'cifarResnet', 'smallResnet', 'inceptionV1'];
-const WITH_DROPOUT = ['alexnet', 'vgg', 'inceptionV1'];
+const WITH_DROPOUT = ['alexnet', 'zfnet', 'vgg', 'inceptionV1'];
 
 /** Builder options: the user's, plus what the data decides, plus batch-norm / dropout flags. */
 export function architectureOptions(
@@ -150,18 +133,8 @@ export function architectureOptions(
 
 /** Builds the model; the builders' ShapeErrors (input too small) pass through as they are. */
 export function buildModel(name: string, options: Record<string, unknown>): tfl.LayersModel {
-  return architecture(name as 'lenet5', options).build();
+  return fromSpec<ArchitectureSpec>(architectureSpec(name, options)).build();
 }
-
-const INIT: Record<string, (o: { rng: Rng }) => Initializer> = {
-  glorotUniform,
-  glorotNormal,
-  heNormal,
-  heUniform,
-  lecunNormal,
-  lecunUniform,
-  orthogonal,
-};
 
 const HE_BUILDERS = ['resnet', 'cifarResnet', 'smallResnet'];
 
@@ -174,23 +147,26 @@ export function initializerName(
   arch: string,
   archOptions: Record<string, unknown>,
 ): string | undefined {
-  if (init !== 'default') return init;
+  if (init !== 'default') return resolveChoice('--init', init, INITIALIZERS);
   const tfjsName =
     (archOptions.kernelInitializer as string | undefined) ??
     (HE_BUILDERS.includes(arch) ? 'heNormal' : 'glorotUniform');
-  const name = tfjsName.replace(/^leCun/, 'lecun');
-  return name in INIT ? name : undefined;
+  try {
+    return resolveChoice('kernelInitializer', tfjsName, INITIALIZERS);
+  } catch {
+    return undefined; // zeros, randomNormal...: no seeded twin, the builder's values stay
+  }
 }
 
 /** Re-initializes every kernel with a seeded @trainkit/init initializer (biases stay zero). */
 export function initialize(model: tfl.LayersModel, init: string | undefined, seed: number): number {
-  const make = init === undefined ? undefined : INIT[init];
-  if (make === undefined) return 0;
-  const rng = new Rng(seed);
+  if (init === undefined) return 0;
+  // One initializer for all kernels: its generator runs on from one kernel to the next.
+  const initializer = fromSpec<Initializer>(initializerSpec(init, seed));
   let n = 0;
   for (const w of model.trainableWeights) {
     if (!/kernel$/.test(w.originalName ?? w.name)) continue;
-    const value = make({ rng })(w.shape as number[]);
+    const value = initializer(w.shape as number[]);
     (w.read() as tf.Variable).assign(value);
     value.dispose();
     n += 1;
@@ -198,96 +174,50 @@ export function initialize(model: tfl.LayersModel, init: string | undefined, see
   return n;
 }
 
-function schedule(o: TrainOptions, totalSteps: number, stepsPerEpoch: number): HyperParam {
-  const lr = o.lr;
-  const total = Math.max(1, totalSteps - (o.warmup ?? 0));
-  let s: HyperParam;
-  switch (o.schedule) {
-    case 'cosine':
-      s = cosineDecay({ initialValue: lr, decaySteps: total });
-      break;
-    case 'step':
-      s = stepDecay({ initialValue: lr, stepSize: Math.max(1, Math.floor(total / 3)), gamma: 0.1 });
-      break;
-    case 'exponential':
-      s = exponentialDecay({
-        initialValue: lr,
-        decayRate: 0.8,
-        decaySteps: Math.max(1, stepsPerEpoch),
-      });
-      break;
-    case 'inverse-time':
-      // 1/t annealing, t counted in epochs (continuously): lr / (1 + step / stepsPerEpoch).
-      s = inverseTimeDecay({
-        initialValue: lr,
-        decayRate: 1,
-        decaySteps: Math.max(1, stepsPerEpoch),
-      });
-      break;
-    case 'onecycle':
-      s = oneCycle({ maxValue: lr, totalSteps: Math.max(2, totalSteps) });
-      break;
-    default:
-      s = lr;
-  }
-  if (o.warmup && o.schedule !== 'onecycle') {
-    const base = typeof s === 'number' ? constant({ value: s }) : s;
-    s = linearWarmup(base, { warmupSteps: o.warmup });
-  }
-  return s;
-}
-
-/** The optimizer with its schedule, weight decay and clipping. */
+/**
+ * The optimizer with its schedule, weight decay and clipping, from their specs. `learningRate`,
+ * when given, replaces `--lr` and `--schedule` (lr-find sweeps it); a schedule must serialize.
+ */
 export function buildOptimizer(
   o: TrainOptions,
   totalSteps: number,
   stepsPerEpoch: number,
+  learningRate?: HyperParam,
 ): GradientTransformation {
-  const learningRate = schedule(o, totalSteps, stepsPerEpoch);
-  const m = o.momentum ?? 0.9;
-  const wd = o.weightDecay;
-  if (wd !== undefined && !['adamw', 'sgd', 'adam'].includes(o.optimizer)) {
+  if (
+    o.weightDecay !== undefined &&
+    !(WITH_WEIGHT_DECAY as readonly string[]).includes(
+      resolveChoice('--optimizer', o.optimizer, OPTIMIZER_CHOICES),
+    )
+  ) {
     throw new UsageError(`--weight-decay works with adamw, adam and sgd, not ${o.optimizer}`);
   }
-  let opt: GradientTransformation;
-  switch (o.optimizer) {
-    case 'sgd':
-      opt = sgd({
-        learningRate,
-        ...(o.momentum === undefined ? {} : { momentum: m }),
-        ...(wd ? { weightDecay: wd } : {}),
-      });
-      break;
-    case 'momentum':
-      opt = momentum({ learningRate, momentum: m });
-      break;
-    case 'nesterov':
-      opt = nesterov({ learningRate, momentum: m });
-      break;
-    case 'adamw':
-      opt = adamw({ learningRate, ...(wd === undefined ? {} : { weightDecay: wd }) });
-      break;
-    case 'rmsprop':
-      opt = rmsprop({ learningRate, ...(o.momentum === undefined ? {} : { momentum: m }) });
-      break;
-    case 'adagrad':
-      opt = adagrad({ learningRate });
-      break;
-    default:
-      opt = adam({ learningRate, ...(wd ? { weightDecay: wd } : {}) });
-  }
-  return o.clip ? chain(clipByGlobalNorm({ maxNorm: o.clip }), opt) : opt;
+  const lrSpec =
+    learningRate === undefined
+      ? scheduleSpec(o.schedule, {
+          learningRate: o.lr,
+          totalSteps,
+          stepsPerEpoch,
+          ...(o.warmup ? { warmupSteps: o.warmup } : {}),
+        })
+      : typeof learningRate === 'number'
+        ? learningRate
+        : toJSON(learningRate as Schedule & Serializable);
+  const spec = optimizerSpec(o.optimizer, {
+    learningRate: lrSpec,
+    ...(o.momentum === undefined ? {} : { momentum: o.momentum }),
+    ...(o.weightDecay === undefined ? {} : { weightDecay: o.weightDecay }),
+    ...(o.clip ? { clipNorm: o.clip } : {}),
+  });
+  return fromSpec<GradientTransformation>(spec);
 }
 
 export function penalties(o: TrainOptions): Penalty[] {
-  const out: Penalty[] = [];
-  if (o.l1) out.push(l1({ lambda: o.l1 }));
-  if (o.l2) out.push(l2({ lambda: o.l2, convention: 'half' }));
-  return out;
+  return regularizationSpecs(o).penalties.map((s) => fromSpec<Penalty>(s));
 }
 
 export function constraints(o: TrainOptions): Constraint[] {
-  return o.maxNorm ? [maxNorm({ maxValue: o.maxNorm }) as unknown as Constraint] : [];
+  return regularizationSpecs(o).constraints.map((s) => fromSpec<Constraint>(s));
 }
 
 /** The augmentation pipeline of `--augment flip,crop,...`, seeded from `seed`. */
@@ -297,26 +227,15 @@ export function augmentation(list: string | undefined, seed: number): Augmentati
     .split(',')
     .map((s) => s.trim())
     .filter(Boolean);
-  const steps = names.map((name, i) => {
-    const rng = seed * 101 + i;
-    switch (name) {
-      case 'flip':
-        return randomFlip({ rng });
-      case 'crop':
-        return randomCrop({ padding: 2, rng });
-      case 'translate':
-        return randomTranslate({ heightFactor: 0.1, rng });
-      case 'rotate':
-        return randomRotation({ maxDegrees: 10, rng });
-      case 'cutout':
-        return cutout({ size: 8, rng });
-      default:
-        throw new UsageError(
-          `invalid value for --augment: "${name}" (expected a comma-separated list of ${AUGMENTATIONS.join(', ')})`,
-        );
+  for (const name of names) {
+    if (!(AUGMENTATIONS.names as readonly string[]).includes(name)) {
+      throw new UsageError(
+        `invalid value for --augment: "${name}" (expected a comma-separated list of ${AUGMENTATIONS.names.join(', ')})`,
+      );
     }
-  });
-  return steps.length ? augment(steps) : undefined;
+  }
+  const spec = augmentPipelineSpec(names, seed);
+  return spec && fromSpec<Augmentation>(spec);
 }
 
 /** The first `n` examples after a seeded shuffle (all of them when `n` is undefined). */
