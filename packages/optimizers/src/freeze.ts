@@ -4,7 +4,10 @@ import {
   matchesName,
   namePattern,
   type TensorMap,
+  type TransformState,
+  type UpdateContext,
 } from '@trainkit/core';
+import { flushOf, hyperparamsOf, type Transformation } from './transformation';
 import { checkPatterns } from './patterns';
 
 /**
@@ -16,7 +19,8 @@ import { checkPatterns } from './patterns';
 export function freeze(
   pattern: string | string[],
   inner: GradientTransformation,
-): GradientTransformation {
+): Transformation {
+  const innerFlush = flushOf(inner);
   const patterns = Array.isArray(pattern) ? pattern : [pattern];
   for (const p of patterns) namePattern(p);
   const frozen = (name: string) => patterns.some((p) => matchesName(p, name));
@@ -40,6 +44,13 @@ export function freeze(
       }
       return { updates, state: r.state };
     },
+    hyperparams: (ctx) => hyperparamsOf(inner, ctx),
+    ...(innerFlush
+      ? {
+          flush: (state: TransformState, params: TensorMap | undefined, ctx: UpdateContext) =>
+            innerFlush(state, thawed(params), ctx),
+        }
+      : {}),
     toJSON: () => ({
       kind: 'optimizers.freeze',
       version: 1,
