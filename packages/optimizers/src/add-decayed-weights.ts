@@ -1,10 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type HyperParam,
-  matchesName,
-  resolveHyper,
-  StateError,
-} from '@trainkit/core';
+import { type HyperParam, matchesName, resolveHyper, StateError } from '@trainkit/core';
 import { checkHyper, hyperToJSON } from './hyper';
 import { checkPatterns } from './patterns';
 import type { Transformation } from './transformation';

@@ -43,11 +43,14 @@ export function applyIfFinite(
       received: inner,
     });
   }
-  const maxConsecutiveErrors = assertNumber(
-    'maxConsecutiveErrors',
-    options.maxConsecutiveErrors ?? Number.POSITIVE_INFINITY,
-    { min: 0 },
-  );
+  const maxConsecutiveErrors =
+    options.maxConsecutiveErrors === undefined ||
+    options.maxConsecutiveErrors === Number.POSITIVE_INFINITY
+      ? Number.POSITIVE_INFINITY
+      : assertNumber('maxConsecutiveErrors', options.maxConsecutiveErrors, {
+          min: 0,
+          integer: true,
+        });
   const halt = options.halt ?? false;
   /** Where `apply` (a bool scalar), the inner result; else zero updates and the old inner state. */
   const select = (

@@ -7,8 +7,8 @@ import {
   type TransformState,
   type UpdateContext,
 } from '@trainkit/core';
-import { flushOf, hyperparamsOf, type Transformation } from './transformation';
 import { checkPatterns } from './patterns';
+import { flushOf, hyperparamsOf, type Transformation } from './transformation';
 
 /**
  * Freezes the parameters whose names match `pattern` (a glob or a list of globs): their
@@ -16,10 +16,7 @@ import { checkPatterns } from './patterns';
  * matching no parameter is a ConfigError at `init`.
  * @example freeze(['conv2d_1', 'conv2d_2'], adam({ learningRate: 1e-3 }))
  */
-export function freeze(
-  pattern: string | string[],
-  inner: GradientTransformation,
-): Transformation {
+export function freeze(pattern: string | string[], inner: GradientTransformation): Transformation {
   const innerFlush = flushOf(inner);
   const patterns = Array.isArray(pattern) ? pattern : [pattern];
   for (const p of patterns) namePattern(p);

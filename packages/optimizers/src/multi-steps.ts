@@ -51,8 +51,10 @@ export function multiSteps(
     for (const [name, s] of Object.entries(sums)) mean[name] = tf.div(s, count);
     const r = inner.update(mean, subState(state, 'inner'), params, innerCtx(ctx));
     const next: TransformState = {};
-    for (const name of Object.keys(sums)) next[`acc/${name}`] = tf.zerosLike(sums[name] as tf.Tensor);
-    for (const [key, t] of Object.entries(state)) if (key.startsWith('acc/') && !next[key]) next[key] = t;
+    for (const name of Object.keys(sums))
+      next[`acc/${name}`] = tf.zerosLike(sums[name] as tf.Tensor);
+    for (const [key, t] of Object.entries(state))
+      if (key.startsWith('acc/') && !next[key]) next[key] = t;
     return { updates: r.updates, state: nest(next, 'inner', r.state) };
   };
   return {
@@ -64,7 +66,8 @@ export function multiSteps(
     },
     update: (grads, state, params, ctx) => {
       const sums: TensorMap = {};
-      for (const [name, g] of Object.entries(grads)) sums[name] = tf.add(slot(state, 'acc', name), g);
+      for (const [name, g] of Object.entries(grads))
+        sums[name] = tf.add(slot(state, 'acc', name), g);
       if (ctx.step % k === k - 1) return emit(sums, k, state, params, ctx);
       const updates: TensorMap = {};
       const next: TransformState = { ...state };
@@ -91,6 +94,11 @@ export function multiSteps(
       return { ...emit(sums, held, state, params, ctx), steps: k - held };
     },
     hyperparams: (ctx) => (inner as Transformation).hyperparams?.(innerCtx(ctx)) ?? {},
-    toJSON: () => ({ kind: 'optimizers.multiSteps', version: 1, everySteps: k, inner: inner.toJSON() }),
+    toJSON: () => ({
+      kind: 'optimizers.multiSteps',
+      version: 1,
+      everySteps: k,
+      inner: inner.toJSON(),
+    }),
   };
 }

@@ -8,8 +8,8 @@ import {
   type TransformState,
   type UpdateContext,
 } from '@trainkit/core';
-import { flushOf, hyperparamsOf, type Transformation } from './transformation';
 import { checkPatterns } from './patterns';
+import { flushOf, hyperparamsOf, type Transformation } from './transformation';
 
 /**
  * Scales the updates of `inner` per parameter by the multiplier of the first pattern (core

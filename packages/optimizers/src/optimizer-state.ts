@@ -47,7 +47,11 @@ export class OptimizerState {
     readonly params: Params,
     options: OptimizerStateOptions = {},
   ) {
-    if (!transform || typeof transform.init !== 'function' || typeof transform.update !== 'function') {
+    if (
+      !transform ||
+      typeof transform.init !== 'function' ||
+      typeof transform.update !== 'function'
+    ) {
       throw new ConfigError('not a gradient transformation', {
         argument: 'transform',
         expected: 'an object with init() and update()',

@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import {
-  type Constraint,
   ConfigError,
+  type Constraint,
   matchesName,
   type Serialized,
   type TensorMap,
