@@ -5,18 +5,17 @@ import {
   ConfigError,
   type Constraint,
   type GradientTransformation,
-  type HyperParam,
   type Logs,
   NaNError,
   type Params,
   type Penalty,
   Rng,
   type RngState,
-  resolveHyper,
   type TrainingListener,
 } from '@trainkit/core';
-import { scheduleFromJSON, sgd } from '@trainkit/optimizers';
+import { sgd } from '@trainkit/optimizers';
 import {
+  type Batch,
   checkTensorData,
   checkTrainData,
   epochBatches,
@@ -26,13 +25,13 @@ import {
 } from './batches';
 import { assertCheckpoint, type Checkpoint, loadTensors, saveTensors } from './checkpoint';
 import { evaluateFunction } from './evaluate';
+import { FitOptimizer } from './fit-optimizer';
 import { ListenerList } from './listener-list';
 import type { Loss } from './losses/loss';
 import type { Metric } from './metrics/metric';
-import { OptimizerState } from './optimizer-state';
 import { progressBar } from './progress-bar';
 import type { ShardFactory } from './shards';
-import { type Forward, flushAccumulated, type StepContext, trainStep } from './train-step';
+import { type Forward, type StepContext, trainStep } from './train-step';
 
 export interface FitOptions {
   /** The loss minimised (penalties are added). */
@@ -124,28 +123,12 @@ export interface FitResult {
   replicas: number;
 }
 
-function learningRateOf(opt: GradientTransformation): HyperParam | undefined {
-  // A `learningRate` property (a number or schedule), else a numeric one in the optimizer's JSON.
-  const lr = (opt as unknown as { learningRate?: unknown }).learningRate;
-  if (typeof lr === 'number' || typeof lr === 'function') return lr as HyperParam;
-  // else the optimizer's JSON: a number, or a serialized schedule rebuilt once here.
-  const json = (opt.toJSON?.() ?? {}) as { learningRate?: unknown };
-  if (typeof json.learningRate === 'number') return json.learningRate;
-  if (json.learningRate && typeof json.learningRate === 'object') {
-    try {
-      return scheduleFromJSON(json.learningRate);
-    } catch {
-      return undefined; // an unknown schedule kind: events simply carry no learningRate
-    }
-  }
-  return undefined;
-}
-
 /**
  * Trains `params` (Variables) of a model given as a function `forward(params, x) => y`.
  * The hot loop reads nothing back synchronously: epoch sums stay on the device and are read once
  * per epoch; the NaN flag of step `t` is read (asynchronously) after step `t + 1` is queued, and
- * updates are gated on the device so the weights stay the last good ones (see `StepContext.healthy`).
+ * the optimizer (`applyIfFinite` with `halt`) skips every update from the first non-finite step
+ * on, on the device, so the weights stay the last good ones.
  *
  * @example
  * const w = tf.variable(tf.zeros([2, 3])); const params = { w };
@@ -185,8 +168,62 @@ export async function fitLoop(
   options: FitOptions,
   shards?: ShardFactory,
 ): Promise<FitResult> {
+  const run = startRun(params, forward, data, options, shards);
+  try {
+    if (run.resume) restore(run, run.resume);
+    await run.listeners.trainBegin({
+      params,
+      epochs: run.epochs,
+      ...(run.n === undefined ? {} : { stepsPerEpoch: stepsFor(run.n, run.batchSize) }),
+      initialStep: run.ctx.optimizer.step,
+    });
+    while (run.epoch < run.epochs && !run.listeners.stopped && run.nanStep === undefined) {
+      if (!(await trainEpoch(run))) break;
+    }
+    return await endRun(run);
+  } finally {
+    await run.ctx.shards?.dispose();
+    run.pending?.finite.dispose();
+    run.ctx.optimizer.dispose();
+    tf.dispose(Object.values(run.ctx.sums));
+  }
+}
+
+/** Everything one run carries from batch to batch. */
+interface Run {
+  options: FitOptions;
+  train: TrainData;
+  /** Examples of tensor data (undefined for iterables). */
+  n: number | undefined;
+  epochs: number;
+  batchSize: number;
+  checkpointEvery: number;
+  shuffle: boolean;
+  rng: Rng;
+  resume: Checkpoint | undefined;
+  /** Batches of the current epoch a mid-epoch checkpoint already trained; skipped once. */
+  skip: number;
+  ctx: StepContext;
+  listeners: ListenerList;
+  shards: ShardFactory | undefined;
+  epoch: number;
+  cutBatch?: number;
+  history: Logs[];
+  logs: Logs;
+  /** The finiteness flag of the last step, read after the next one is queued. */
+  pending?: { finite: tf.Tensor; step: number };
+  nanStep?: number;
+}
+
+/** Validates the options and builds the run (the optimizer state included). */
+function startRun(
+  params: Params,
+  forward: Forward,
+  data: TrainData,
+  options: FitOptions,
+  shards: ShardFactory | undefined,
+): Run {
   checkOptions(params, forward, options);
-  const optimizer = options.optimizer ?? sgd({ learningRate: 0.01 });
   const train = checkTrainData(data);
   const n = isTensorData(train) ? checkTensorData(train, 'data') : undefined;
   if (options.validationData !== undefined)
@@ -195,7 +232,6 @@ export async function fitLoop(
   const batchSize = assertPositiveInt('batchSize', options.batchSize ?? 32);
   const accumulateSteps = assertPositiveInt('accumulateSteps', options.accumulateSteps ?? 1);
   const checkpointEvery = assertPositiveInt('checkpointEvery', options.checkpointEvery ?? 1);
-  const shuffle = options.shuffle ?? true;
   const resume =
     options.resumeFrom === undefined ? undefined : assertCheckpoint(options.resumeFrom);
   let rng =
@@ -203,8 +239,7 @@ export async function fitLoop(
       ? options.rng
       : new Rng(assertNumber('rng', options.rng ?? 0, { min: 0, integer: true }));
   if (resume) rng = Rng.fromState(resume.rng);
-  // Batches of epoch `epoch` a mid-epoch checkpoint already trained; skipped once on resume.
-  let skip = resume?.batch ?? 0;
+  const skip = resume?.batch ?? 0;
   if (n !== undefined && skip >= stepsFor(n, batchSize)) {
     throw new ConfigError('the checkpoint stopped after more batches than an epoch has', {
       argument: 'resumeFrom.batch',
@@ -212,218 +247,240 @@ export async function fitLoop(
       received: skip,
     });
   }
-
   const names = Object.keys(params);
   const vars = names.map((k) => params[k] as tf.Variable);
   const metrics = options.metrics ?? [];
-  const ctx: StepContext = {
-    params,
-    names,
-    vars,
-    keyOf: new Map(names.map((k, i) => [(vars[i] as tf.Variable).name, k])),
-    forward,
-    loss: options.loss,
-    metrics,
-    penalties: options.penalties ?? [],
-    constraints: options.constraints ?? [],
-    optimizer,
-    state: new OptimizerState(optimizer, params),
-    healthy: tf.tidy(() => tf.variable(tf.scalar(1), false)),
-    sums: {},
-    accumulateSteps,
-  };
+  const sums: Record<string, tf.Variable> = {};
   for (const k of ['loss', ...metrics.map((m) => m.name)])
-    ctx.sums[k] = tf.tidy(() => tf.variable(tf.scalar(0), false));
-  if (accumulateSteps > 1) {
-    ctx.accumulated = {};
-    for (const k of names)
-      ctx.accumulated[k] = tf.tidy(() =>
-        tf.variable(tf.zerosLike(params[k] as tf.Variable), false),
-      );
-  }
-
-  const listeners = new ListenerList([
-    ...((options.progress ?? true) ? [progressBar()] : []),
-    ...(options.listeners ?? []),
-  ]);
-  const lrHyper = learningRateOf(optimizer);
-  let step = resume?.step ?? 0;
-  let epoch = resume?.epoch ?? 0;
-  let cutBatch: number | undefined;
-  const history: Logs[] = [];
-  let logs: Logs = {};
-  let pending: { ok: tf.Tensor; step: number } | undefined;
-  let nanStep: number | undefined;
-
-  // The NaN flag of an earlier step, read without stalling the queue of the current one.
-  const checkPending = async () => {
-    if (!pending) return;
-    const p = pending;
-    pending = undefined;
-    const [v] = await p.ok.data();
-    p.ok.dispose();
-    if (!v && nanStep === undefined) nanStep = p.step;
-  };
-
-  try {
-    if (resume) {
-      loadTensors(params, resume.weights, 'resumeFrom.weights');
-      loadTensors(ctx.state.vars, resume.optimizerState, 'resumeFrom.optimizerState');
-      if (ctx.accumulated && resume.accumulated)
-        loadTensors(ctx.accumulated, resume.accumulated, 'resumeFrom.accumulated');
-    }
-    await listeners.trainBegin({
+    sums[k] = tf.tidy(() => tf.variable(tf.scalar(0), false));
+  const optimizer = new FitOptimizer(options.optimizer ?? sgd({ learningRate: 0.01 }), params, {
+    constraints: options.constraints ?? [],
+    accumulateSteps,
+  });
+  return {
+    options,
+    train,
+    n,
+    epochs,
+    batchSize,
+    checkpointEvery,
+    shuffle: options.shuffle ?? true,
+    rng,
+    resume,
+    skip,
+    ctx: {
       params,
-      epochs,
-      ...(n === undefined ? {} : { stepsPerEpoch: stepsFor(n, batchSize) }),
-      initialStep: step,
+      vars,
+      keyOf: new Map(names.map((k, i) => [(vars[i] as tf.Variable).name, k])),
+      forward,
+      loss: options.loss,
+      metrics,
+      penalties: options.penalties ?? [],
+      optimizer,
+      sums,
+    },
+    listeners: new ListenerList([
+      ...((options.progress ?? true) ? [progressBar()] : []),
+      ...(options.listeners ?? []),
+    ]),
+    shards,
+    epoch: resume?.epoch ?? 0,
+    history: [],
+    logs: {},
+  };
+}
+
+/** Loads a checkpoint's weights and optimizer state (the count included). */
+function restore(run: Run, resume: Checkpoint): void {
+  loadTensors(run.ctx.params, resume.weights, 'resumeFrom.weights');
+  run.ctx.optimizer.load(resume);
+}
+
+/** One epoch; false when the run ends inside it (a stop, a non-finite step). */
+async function trainEpoch(run: Run): Promise<boolean> {
+  const { ctx, listeners } = run;
+  // The Rng before this epoch's shuffle: a checkpoint taken inside the epoch replays it.
+  const rngAtStart = run.rng.getState();
+  await listeners.epochBegin({ epoch: run.epoch, step: ctx.optimizer.step });
+  tf.tidy(() => {
+    for (const v of Object.values(ctx.sums)) v.assign(tf.zerosLike(v));
+  });
+  const first = run.skip;
+  run.skip = 0;
+  const { batch, seen, ended } = await trainBatches(run, first);
+  if (run.nanStep !== undefined) return false;
+  if (!ended) {
+    run.cutBatch = batch;
+    if (run.options.onCheckpoint)
+      await run.options.onCheckpoint(await captureCheckpoint(run, rngAtStart, batch));
+    return false;
+  }
+  if (batch === first) {
+    throw new ConfigError(`the training data yielded no batches in epoch ${run.epoch}`, {
+      argument: 'data',
+      expected:
+        'at least one batch per epoch (pass a function returning a fresh iterable, not a used-up iterator)',
+      received: 'an empty or exhausted iterable',
     });
-    const lend = listeners.wantsBatches;
-    let shardsTried = shards === undefined;
-    for (; epoch < epochs && !listeners.stopped && nanStep === undefined; ) {
-      // The Rng before this epoch's shuffle: a checkpoint taken inside the epoch replays it.
-      const rngAtStart = rng.getState();
-      await listeners.epochBegin({ epoch, step });
-      tf.tidy(() => {
-        for (const v of Object.values(ctx.sums)) v.assign(tf.zerosLike(v));
-      });
-      let seen = 0;
-      const first = skip;
-      skip = 0;
-      let batch = first;
-      let ended = false;
-      const batches = epochBatches(train, { batchSize, shuffle, rng, skip: first });
-      try {
-        for (;;) {
-          const next = await batches.next();
-          if (next.done) {
-            ended = true;
-            break;
-          }
-          const b = next.value;
-          if (!shardsTried) {
-            shardsTried = true;
-            const opened = await (shards as ShardFactory)(b);
-            if (opened) ctx.shards = opened;
-          }
-          const t0 = performance.now();
-          const apply = (batch + 1) % accumulateSteps === 0;
-          const out = trainStep(ctx, b, step, apply, lend);
-          const bs = b.x.shape[0] as number;
-          tf.dispose([b.x, b.y]);
-          const stepTimeMs = performance.now() - t0;
-          await checkPending();
-          pending = { ok: out.ok, step };
-          if (lend) {
-            const lr = lrHyper === undefined ? undefined : resolveHyper(lrHyper, step);
-            await listeners.batchEnd({
-              epoch,
-              batch,
-              step,
-              batchSize: bs,
-              loss: out.loss,
-              params,
-              metrics: out.metrics,
-              stepTimeMs,
-              ...(out.grads ? { grads: out.grads } : {}),
-              ...(out.updates ? { updates: out.updates } : {}),
-              ...(lr === undefined ? {} : { learningRate: lr }),
-            });
-          }
-          tf.dispose([out.loss, ...Object.values(out.metrics)]);
-          tf.dispose(Object.values(out.grads ?? {}));
-          tf.dispose(Object.values(out.updates ?? {}));
-          seen += bs;
-          batch += 1;
-          if (apply) step += 1;
-          if (listeners.stopped || nanStep !== undefined) break;
-        }
-        await checkPending();
-        if (nanStep !== undefined) break;
-        if (!ended) {
-          // Stopped by a listener: at the epoch's last batch the epoch is done, else it is cut.
-          if (n !== undefined) ended = batch >= stepsFor(n, batchSize);
-          else {
-            const peek = await batches.next();
-            if (peek.done) ended = true;
-            else tf.dispose([peek.value.x, peek.value.y]);
-          }
-        }
-      } finally {
-        await batches.return(undefined);
-      }
-      if (!ended) {
-        cutBatch = batch;
-        if (options.onCheckpoint)
-          await options.onCheckpoint(await captureCheckpoint(ctx, epoch, step, rngAtStart, batch));
+  }
+  // A finished epoch ends its accumulation group: a short last group is applied as the mean of
+  // what it holds, so no group spans two epochs.
+  ctx.optimizer.flush();
+  await endEpoch(run, seen);
+  return true;
+}
+
+/** The batches of one epoch, from `first`; says where it stopped and whether the epoch ended. */
+async function trainBatches(
+  run: Run,
+  first: number,
+): Promise<{ batch: number; seen: number; ended: boolean }> {
+  const { listeners } = run;
+  let batch = first;
+  let seen = 0;
+  let ended = false;
+  const batches = epochBatches(run.train, {
+    batchSize: run.batchSize,
+    shuffle: run.shuffle,
+    rng: run.rng,
+    skip: first,
+  });
+  try {
+    for (;;) {
+      const next = await batches.next();
+      if (next.done) {
+        ended = true;
         break;
       }
-      if (batch === first) {
-        throw new ConfigError(`the training data yielded no batches in epoch ${epoch}`, {
-          argument: 'data',
-          expected:
-            'at least one batch per epoch (pass a function returning a fresh iterable, not a used-up iterator)',
-          received: 'an empty or exhausted iterable',
-        });
-      }
-      // A finished epoch ends its accumulation group: a short last group is applied as the mean
-      // of what it holds, so no group spans two epochs.
-      const leftover = batch % accumulateSteps;
-      if (ctx.accumulated && leftover > 0) {
-        flushAccumulated(ctx, step, leftover);
-        step += 1;
-      }
-      logs = await readSums(ctx, seen);
-      if (options.validationData !== undefined) {
-        const val = await evaluateFunction(params, forward, options.validationData, {
-          loss: options.loss,
-          metrics,
-          batchSize,
-        });
-        for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
-      }
-      epoch += 1;
-      history.push(logs);
-      await listeners.epochEnd({ epoch: epoch - 1, step, logs });
-      if (
-        options.onCheckpoint &&
-        (epoch % checkpointEvery === 0 || epoch === epochs || listeners.stopped)
-      ) {
-        await options.onCheckpoint(await captureCheckpoint(ctx, epoch, step, rng.getState()));
+      await openShards(run, next.value);
+      seen += await trainOne(run, next.value, batch);
+      batch += 1;
+      if (listeners.stopped || run.nanStep !== undefined) break;
+    }
+    await checkPending(run);
+    if (!ended && run.nanStep === undefined) {
+      // Stopped by a listener: at the epoch's last batch the epoch is done, else it is cut.
+      if (run.n !== undefined) ended = batch >= stepsFor(run.n, run.batchSize);
+      else {
+        const peek = await batches.next();
+        if (peek.done) ended = true;
+        else tf.dispose([peek.value.x, peek.value.y]);
       }
     }
-    const stopReason =
-      nanStep !== undefined ? `non-finite loss at step ${nanStep}` : listeners.stopReason;
-    await listeners.trainEnd({
-      epoch,
-      step,
-      logs,
-      ...(stopReason === undefined ? {} : { stopReason }),
-    });
-    if (nanStep !== undefined) {
-      throw new NaNError(
-        `loss became NaN or infinite at step ${nanStep} (epoch ${epoch}); the weights are those before that step`,
-        {
-          argument: 'loss',
-          expected: 'a finite loss',
-          receivedText: `non-finite at step ${nanStep}`,
-        },
-      );
-    }
-    return {
-      history,
-      epoch,
-      step,
-      ...(cutBatch === undefined ? {} : { batch: cutBatch }),
-      ...(stopReason === undefined ? {} : { stopReason }),
-      replicas: ctx.shards?.replicas ?? 1,
-    };
   } finally {
-    await ctx.shards?.dispose();
-    if (pending) pending.ok.dispose();
-    ctx.state.dispose();
-    tf.dispose([ctx.healthy, ...Object.values(ctx.sums), ...Object.values(ctx.accumulated ?? {})]);
+    await batches.return(undefined);
   }
+  return { batch, seen, ended };
+}
+
+/** Opens the data-parallel replicas at the run's first batch (once). */
+async function openShards(run: Run, b: Batch): Promise<void> {
+  const factory = run.shards;
+  if (!factory) return;
+  run.shards = undefined;
+  const opened = await factory(b);
+  if (opened) run.ctx.shards = opened;
+}
+
+/** One step and its batch event; returns the batch size. Disposes the batch. */
+async function trainOne(run: Run, b: Batch, batch: number): Promise<number> {
+  const { ctx, listeners } = run;
+  const lend = listeners.wantsBatches;
+  const step = ctx.optimizer.step;
+  const t0 = performance.now();
+  const out = trainStep(ctx, b, lend);
+  const bs = b.x.shape[0] as number;
+  tf.dispose([b.x, b.y]);
+  const stepTimeMs = performance.now() - t0;
+  await checkPending(run);
+  run.pending = { finite: out.finite, step };
+  if (lend) {
+    const lr = ctx.optimizer.learningRate;
+    await listeners.batchEnd({
+      epoch: run.epoch,
+      batch,
+      step,
+      batchSize: bs,
+      loss: out.loss,
+      params: ctx.params,
+      metrics: out.metrics,
+      stepTimeMs,
+      ...(out.grads ? { grads: out.grads } : {}),
+      ...(out.updates ? { updates: out.updates } : {}),
+      ...(lr === undefined ? {} : { learningRate: lr }),
+    });
+  }
+  tf.dispose([out.loss, ...Object.values(out.metrics)]);
+  tf.dispose(Object.values(out.grads ?? {}));
+  tf.dispose(Object.values(out.updates ?? {}));
+  return bs;
+}
+
+/** Reads the finiteness flag of an earlier step, without stalling the queue of the current one. */
+async function checkPending(run: Run): Promise<void> {
+  const p = run.pending;
+  if (!p) return;
+  run.pending = undefined;
+  const [v] = await p.finite.data();
+  p.finite.dispose();
+  if (!v && run.nanStep === undefined) run.nanStep = p.step;
+}
+
+/** Epoch logs (sums and validation), the epoch-end event and the periodic checkpoint. */
+async function endEpoch(run: Run, seen: number): Promise<void> {
+  const { ctx, options } = run;
+  const logs = await readSums(ctx, seen);
+  if (options.validationData !== undefined) {
+    const val = await evaluateFunction(ctx.params, ctx.forward, options.validationData, {
+      loss: options.loss,
+      metrics: ctx.metrics,
+      batchSize: run.batchSize,
+    });
+    for (const [k, v] of Object.entries(val)) logs[`val_${k}`] = v;
+  }
+  run.logs = logs;
+  run.epoch += 1;
+  run.history.push(logs);
+  const step = ctx.optimizer.step;
+  await run.listeners.epochEnd({ epoch: run.epoch - 1, step, logs });
+  if (
+    options.onCheckpoint &&
+    (run.epoch % run.checkpointEvery === 0 || run.epoch === run.epochs || run.listeners.stopped)
+  ) {
+    await options.onCheckpoint(await captureCheckpoint(run, run.rng.getState()));
+  }
+}
+
+/** The train-end event, and the result (or the NaNError of a non-finite step). */
+async function endRun(run: Run): Promise<FitResult> {
+  const { nanStep, epoch } = run;
+  const step = run.ctx.optimizer.step;
+  const stopReason =
+    nanStep !== undefined ? `non-finite loss at step ${nanStep}` : run.listeners.stopReason;
+  await run.listeners.trainEnd({
+    epoch,
+    step,
+    logs: run.logs,
+    ...(stopReason === undefined ? {} : { stopReason }),
+  });
+  if (nanStep !== undefined) {
+    throw new NaNError(
+      `loss became NaN or infinite at step ${nanStep} (epoch ${epoch}); the weights are those before that step`,
+      {
+        argument: 'loss',
+        expected: 'a finite loss',
+        receivedText: `non-finite at step ${nanStep}`,
+      },
+    );
+  }
+  return {
+    history: run.history,
+    epoch,
+    step,
+    ...(run.cutBatch === undefined ? {} : { batch: run.cutBatch }),
+    ...(stopReason === undefined ? {} : { stopReason }),
+    replicas: run.ctx.shards?.replicas ?? 1,
+  };
 }
 
 async function readSums(ctx: StepContext, seen: number): Promise<Logs> {
@@ -436,24 +493,18 @@ async function readSums(ctx: StepContext, seen: number): Promise<Logs> {
   return logs;
 }
 
-async function captureCheckpoint(
-  ctx: StepContext,
-  epoch: number,
-  step: number,
-  rng: RngState,
-  batch?: number,
-): Promise<Checkpoint> {
+async function captureCheckpoint(run: Run, rng: RngState, batch?: number): Promise<Checkpoint> {
+  const { ctx } = run;
   return {
     kind: 'train.checkpoint',
     version: 1,
-    epoch,
+    epoch: run.epoch,
     ...(batch === undefined ? {} : { batch }),
-    step,
+    step: ctx.optimizer.step,
     rng,
     weights: await saveTensors(ctx.params),
-    optimizerState: await saveTensors(ctx.state.vars),
-    ...(ctx.accumulated ? { accumulated: await saveTensors(ctx.accumulated) } : {}),
-    optimizer: ctx.optimizer.toJSON(),
+    ...(await ctx.optimizer.save()),
+    optimizer: ctx.optimizer.optimizer.toJSON(),
   };
 }
 
