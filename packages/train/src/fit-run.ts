@@ -42,7 +42,7 @@ export interface Run {
   history: Logs[];
   logs: Logs;
   /** The finiteness flag of the last step, read after the next one is queued. */
-  pending?: { finite: tf.Tensor; step: number };
+  pending?: { finite: tf.Tensor; step: number } | undefined;
   nanStep?: number;
 }
 

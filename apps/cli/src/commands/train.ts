@@ -560,7 +560,7 @@ async function trainRun(
     let result: Awaited<ReturnType<typeof fit>> | undefined;
     let nan: NaNError | undefined;
     try {
-      result = await fit(model as unknown as Parameters<typeof fit>[0], trainData, {
+      result = await fit(model, trainData, {
         loss: softmaxCrossEntropy(),
         metrics: [accuracy()],
         optimizer,
@@ -627,7 +627,7 @@ async function trainRun(
     }
     // The final model (after a NaN stop: the last good weights).
     await saveModelToPath(model, join(dir, 'model'));
-    const scores = await evaluate(model as unknown as Parameters<typeof evaluate>[0], testT, {
+    const scores = await evaluate(model, testT, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
     });
