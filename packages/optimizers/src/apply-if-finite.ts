@@ -6,7 +6,7 @@ import {
   type TensorMap,
   type TransformState,
 } from '@trainkit/core';
-import { gate } from './gate';
+import { gate, gateOrZero } from './gate';
 import { nest, subState } from './sub-state';
 import { flushOf, type Transformation } from './transformation';
 
@@ -56,14 +56,10 @@ export function applyIfFinite(
   const select = (
     apply: tf.Tensor,
     r: { updates: TensorMap; state: TransformState },
-    grads: TensorMap,
     old: TransformState,
   ) => {
     const updates: TensorMap = {};
-    for (const [k, u] of Object.entries(r.updates)) {
-      const zero = tf.zerosLike(grads[k] ?? u);
-      updates[k] = gate(apply, u, zero);
-    }
+    for (const [k, u] of Object.entries(r.updates)) updates[k] = gateOrZero(apply, u);
     const state: TransformState = {};
     for (const [k, t] of Object.entries(r.state)) {
       const before = old[k];
@@ -97,7 +93,7 @@ export function applyIfFinite(
         ? tf.logicalAnd(finite, tf.equal(totalBefore, 0))
         : tf.logicalOr(finite, tf.greater(notFiniteCount, maxConsecutiveErrors));
       const old = subState(state, 'inner');
-      const r = select(apply, inner.update(grads, old, params, ctx), grads, old);
+      const r = select(apply, inner.update(grads, old, params, ctx), old);
       const next: TransformState = {
         notFiniteCount,
         lastFinite: tf.cast(finite, 'float32'),
@@ -113,7 +109,7 @@ export function applyIfFinite(
       if (halt) {
         const apply = tf.equal(state.totalNotFinite as tf.Tensor, 0);
         const old = subState(state, 'inner');
-        const s = select(apply, r, r.updates, old);
+        const s = select(apply, r, old);
         return { updates: s.updates, state: nest(next, 'inner', s.state), steps: r.steps };
       }
       return { updates: r.updates, state: nest(next, 'inner', r.state), steps: r.steps };
