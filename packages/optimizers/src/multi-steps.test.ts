@@ -3,6 +3,8 @@ import '@tensorflow/tfjs-backend-cpu';
 import { errorCode, expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { adam } from './adam';
+import { chain } from './chain';
+import { clipByValue } from './clip-by-value';
 import { multiSteps } from './multi-steps';
 import { OptimizerState } from './optimizer-state';
 import { optimizerFromJSON } from './registry';
@@ -98,6 +100,24 @@ describe('multiSteps (optax MultiSteps)', () => {
     const ws = trace(opt, [2, 2]); // a fresh group: held, then w -= 0.1 * 2
     expect(ws[0]).toBeCloseTo(0.3, 6);
     expect(ws[1]).toBeCloseTo(0.1, 6);
+    opt.dispose();
+    w.dispose();
+  });
+
+  it('inside a chain, a flush goes through the parts after it', () => {
+    const w = tf.variable(tf.scalar(1));
+    const opt = new OptimizerState(
+      chain(
+        multiSteps(sgd({ learningRate: 0.1 }), { everySteps: 2 }),
+        clipByValue({ maxDelta: 0.05 }),
+      ),
+      { w },
+    );
+    expect(opt.hyperparams).toEqual({ learningRate: 0.1 });
+    trace(opt, [5]); // held
+    expect(opt.flush()).toBe(true); // -0.1 * 5 clipped to -0.05
+    expect(w.dataSync()[0]).toBeCloseTo(0.95, 6);
+    expect(opt.count).toBe(2);
     opt.dispose();
     w.dispose();
   });
