@@ -7,6 +7,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastKernels } from '@trainkit/backend';
 import { createDataParallelTrainer } from '@trainkit/backend/node';
+import { sgd } from '@trainkit/optimizers';
+import { softmaxCrossEntropy } from '@trainkit/train';
 import { lenet5, sgdStep, smallResNet } from './models';
 
 installFastKernels('wasm');
@@ -19,12 +21,14 @@ const trainer = (model: ReturnType<typeof lenet5>, name: string) =>
   createDataParallelTrainer({
     model,
     replica: replica(name),
-    loss: 'softmaxCrossEntropy',
-    optimizer: tf.train.sgd(0.01),
+    loss: softmaxCrossEntropy(),
+    optimizer: sgd({ learningRate: 0.01 }),
     batchSize: 64,
   });
-const parallel = await trainer(lenet5(), 'lenet5');
-const resnet = process.env.WITH_RESNET ? await trainer(smallResNet(), 'smallResNet') : undefined;
+const parallel = await trainer(lenet5(), 'lenet5Replica');
+const resnet = process.env.WITH_RESNET
+  ? await trainer(smallResNet(), 'smallResNetReplica')
+  : undefined;
 const one = lenet5();
 const opt = tf.train.sgd(0.01);
 const x = tf.randomNormal([64, 28, 28, 1], 0, 1, 'float32', 1);

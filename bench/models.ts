@@ -1,6 +1,7 @@
 // The two benchmark models, built with tfjs-layers (mirrored layer by layer in torch_bench.py).
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
+import { softmaxCrossEntropy } from '@trainkit/train';
 
 /** LeNet-5 on 28x28x1: conv5x5x6 'same' relu, maxpool, conv5x5x16 relu, maxpool, 120, 84, 10. */
 export function lenet5(): tfl.LayersModel {
@@ -100,3 +101,7 @@ export function sgdStep(
       ) as tf.Scalar,
   );
 }
+
+/** The data-parallel replicas (bench/run.ts): each worker's model and the loss it minimises (train's). */
+export const lenet5Replica = () => ({ model: lenet5(), loss: softmaxCrossEntropy() });
+export const smallResNetReplica = () => ({ model: smallResNet(), loss: softmaxCrossEntropy() });

@@ -11,9 +11,12 @@ import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { installFastKernels } from '@trainkit/backend';
 import { createDataParallelTrainer, type DataParallelTrainer } from '@trainkit/backend/node';
+import { sgd } from '@trainkit/optimizers';
+import { softmaxCrossEntropy } from '@trainkit/train';
 import { lenet5, sgdStep, smallResNet, trainingFlopsPerImage } from './models';
 
 const BATCH = 64;
+const LR = 0.01;
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 // Engines of the data-parallel row (main thread + workers); 2 = this machine's cores.
 const REPLICAS = Number(process.env.BENCH_REPLICAS ?? 2);
@@ -42,7 +45,7 @@ async function makeRunner(backend: string, name: ModelName): Promise<Runner> {
   const model = builders[name]();
   const x = tf.randomNormal([BATCH, ...inputShape[name]], 0, 1, 'float32', 1);
   const y = tf.oneHot(tf.randomUniformInt([BATCH], 0, 10, { seed: 2 }), 10);
-  return { model, opt: tf.train.sgd(0.01), x, y };
+  return { model, opt: tf.train.sgd(LR), x, y };
 }
 async function timeSteps(backend: string, r: Runner, steps: number): Promise<number[]> {
   await tf.setBackend(backend);
@@ -69,9 +72,13 @@ async function makeParallel(name: ModelName, r: Runner): Promise<DataParallelTra
   await tf.setBackend('wasm');
   return createDataParallelTrainer({
     model: r.model,
-    replica: { module: `${here}models.ts`, export: name === 'lenet' ? 'lenet5' : 'smallResNet' },
-    loss: 'softmaxCrossEntropy',
-    optimizer: r.opt,
+    replica: {
+      module: `${here}models.ts`,
+      export: name === 'lenet' ? 'lenet5Replica' : 'smallResNetReplica',
+    },
+    // The same SGD as the rows above, as a trainkit transformation; train's loss on every engine.
+    loss: softmaxCrossEntropy(),
+    optimizer: sgd({ learningRate: LR }),
     batchSize: BATCH,
     replicas: REPLICAS,
   });

@@ -8,6 +8,8 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastKernels } from '@trainkit/backend';
 import { createDataParallelTrainer } from '@trainkit/backend/node';
+import { sgd } from '@trainkit/optimizers';
+import { softmaxCrossEntropy } from '@trainkit/train';
 import { lenet5, sgdStep, smallResNet } from './models';
 
 installFastKernels('wasm');
@@ -34,10 +36,10 @@ const trainer = await createDataParallelTrainer({
   model: build(),
   replica: {
     module: new URL('./models.ts', import.meta.url),
-    export: name === 'lenet' ? 'lenet5' : 'smallResNet',
+    export: name === 'lenet' ? 'lenet5Replica' : 'smallResNetReplica',
   },
-  loss: 'softmaxCrossEntropy',
-  optimizer: tf.train.sgd(0.01),
+  loss: softmaxCrossEntropy(),
+  optimizer: sgd({ learningRate: 0.01 }),
   batchSize: 64,
   replicas,
 });

@@ -136,8 +136,7 @@ async function run(
         })()
     : train.toTensors();
   try {
-    // The cast goes once @trainkit/train's fit takes a LayersModel as it is (issue 21, packages/train).
-    const result = await fit(model as unknown as Parameters<typeof fit>[0], data, {
+    const result = await fit(model, data, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
       optimizer: options.optimizer,

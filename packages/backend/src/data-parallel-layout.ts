@@ -3,16 +3,11 @@
 // nothing is structured-cloned per step.
 import * as tf from '@tensorflow/tfjs-core';
 
-/** Losses a replica can compute by name (functions cannot cross threads). */
-export const REPLICA_LOSSES = ['softmaxCrossEntropy', 'meanSquaredError'] as const;
-export type ReplicaLoss = (typeof REPLICA_LOSSES)[number];
-
-/** Mean loss of a shard; both are means over examples, so shards combine weighted by size. */
-export function replicaLoss(name: ReplicaLoss, y: tf.Tensor, out: tf.Tensor): tf.Scalar {
-  return name === 'softmaxCrossEntropy'
-    ? (tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar)
-    : (tf.losses.meanSquaredError(y, out) as tf.Scalar);
-}
+/**
+ * The loss a shard minimises, as its mean over the shard (so shards combine weighted by size):
+ * a `@trainkit/train` loss (`softmaxCrossEntropy()`, ...) fits this type.
+ */
+export type ShardLoss = (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar;
 
 // Int32 control words.
 export const SEQ = 0; // step counter, bumped by the main thread to start a step
@@ -36,8 +31,6 @@ export interface WorkerInit {
   /** Modules imported, and their `export` called, before the replica is built. */
   setup: { module: string; export: string }[];
   backend: 'wasm' | 'cpu';
-  /** A named loss, or undefined when the replica's export returns its own. */
-  loss?: ReplicaLoss;
   /** Per-example sizes of x, y and the model's output. */
   xSize: number;
   ySize: number;
@@ -66,9 +59,7 @@ export interface WorkerInit {
  * What a replica export returns: the model, or the model and the loss each shard minimises (its
  * mean over the shard: shards combine weighted by their sizes).
  */
-export type ReplicaBuild<M> =
-  | M
-  | { model: M; loss: (yTrue: tf.Tensor, yPred: tf.Tensor) => tf.Scalar };
+export type ReplicaBuild<M> = M | { model: M; loss: ShardLoss };
 
 /** A model's weights in the order every replica uses: trainable, then non-trainable. */
 export function modelWeights(model: {

@@ -12,18 +12,16 @@ import {
   modelWeights,
   packInto,
   type ReplicaBuild,
-  replicaLoss,
   SEQ,
   SHARD_OFFSET,
   SHARD_SIZE,
+  type ShardLoss,
   type WorkerInit,
 } from './data-parallel-layout';
 import { installFastKernels } from './install-fast-kernels';
 
 const init = workerData as WorkerInit;
 const control = new Int32Array(init.control);
-
-type ShardLoss = (y: tf.Tensor, out: tf.Tensor) => tf.Scalar;
 
 async function exported(module: string, name: string): Promise<(args?: unknown) => unknown> {
   const mod = (await import(module)) as Record<string, unknown>;
@@ -45,13 +43,12 @@ async function start(): Promise<{ model: tfl.LayersModel; loss: ShardLoss }> {
   if (!(model instanceof tfl.LayersModel)) {
     throw new Error(`"${init.exportName}" did not return a tfjs-layers model`);
   }
-  const own = built instanceof tfl.LayersModel ? undefined : built.loss;
-  const named = init.loss;
-  if (own === undefined && named === undefined) {
-    throw new Error(`"${init.exportName}" returned no loss and none was named`);
+  const loss = built instanceof tfl.LayersModel ? undefined : built.loss;
+  if (typeof loss !== 'function') {
+    throw new Error(
+      `"${init.exportName}" returned no loss: return { model, loss } (e.g. a @trainkit/train loss)`,
+    );
   }
-  const loss: ShardLoss =
-    own ?? ((y, out) => replicaLoss(named as NonNullable<typeof named>, y, out));
   return { model, loss };
 }
 

@@ -2,9 +2,10 @@ import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { Rng } from '@trainkit/core';
+import { sgd } from '@trainkit/optimizers';
 import { errorCode } from '@trainkit/test-utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { smallBnCnn, smallCnn } from '../test/data-parallel-models';
+import { shardLoss, smallBnCnn, smallCnn } from '../test/data-parallel-models';
 import { createDataParallelTrainer, type DataParallelTrainer } from './data-parallel';
 import { installFastKernels } from './install-fast-kernels';
 import { expectClose, randn } from './test-helpers';
@@ -70,9 +71,9 @@ describe('createDataParallelTrainer (worker_threads, wasm)', () => {
     copyWeights(model, reference);
     const trainer = await createDataParallelTrainer({
       model,
-      replica: { module: modelsModule, export: 'smallCnn' },
-      loss: 'softmaxCrossEntropy',
-      optimizer: tf.train.momentum(0.1, 0.9),
+      replica: { module: modelsModule, export: 'smallCnnReplica' },
+      loss: shardLoss,
+      optimizer: sgd({ learningRate: 0.1, momentum: 0.9 }),
       batchSize: 8,
       replicas: 3,
     });
@@ -112,9 +113,9 @@ describe('createDataParallelTrainer (worker_threads, wasm)', () => {
     copyWeights(model, full);
     const trainer = await createDataParallelTrainer({
       model,
-      replica: { module: modelsModule, export: 'smallBnCnn' },
-      loss: 'softmaxCrossEntropy',
-      optimizer: tf.train.sgd(0.2),
+      replica: { module: modelsModule, export: 'smallBnCnnReplica' },
+      loss: shardLoss,
+      optimizer: sgd({ learningRate: 0.2 }),
       batchSize: 8,
     });
     const refOpt = tf.train.sgd(0.2);
@@ -190,9 +191,9 @@ describe('createDataParallelTrainer (worker_threads, wasm)', () => {
       model = smallCnn();
       trainer = await createDataParallelTrainer({
         model,
-        replica: { module: modelsModule.pathname, export: 'smallCnn' },
-        loss: 'softmaxCrossEntropy',
-        optimizer: tf.train.sgd(0.1),
+        replica: { module: modelsModule.pathname, export: 'smallCnnReplica' },
+        loss: shardLoss,
+        optimizer: sgd({ learningRate: 0.1 }),
         batchSize: 6,
       });
     });
@@ -227,18 +228,43 @@ describe('createDataParallelTrainer (worker_threads, wasm)', () => {
         createDataParallelTrainer({
           model: other,
           replica: { module: modelsModule, export: 'notAModel' },
-          loss: 'softmaxCrossEntropy',
-          optimizer: tf.train.sgd(0.1),
+          loss: shardLoss,
+          optimizer: sgd({ learningRate: 0.1 }),
           batchSize: 4,
         }),
       ).rejects.toMatchObject({ code: 'CONFIG' });
+      // A bare model: the worker would have no loss (losses come with the replica, as in fit).
+      await expect(
+        createDataParallelTrainer({
+          model: other,
+          replica: { module: modelsModule, export: 'smallCnn' },
+          batchSize: 4,
+        }),
+      ).rejects.toMatchObject({ code: 'CONFIG' });
+      // A named loss (the old API) or a tf.Optimizer is refused at the boundary.
+      expect(
+        await createDataParallelTrainer({
+          model: other,
+          replica: { module: modelsModule, export: 'smallCnnReplica' },
+          loss: 'softmaxCrossEntropy' as never,
+          batchSize: 4,
+        }).catch((e) => `${e.code}:${e.argument}`),
+      ).toBe('CONFIG:loss');
+      expect(
+        await createDataParallelTrainer({
+          model: other,
+          replica: { module: modelsModule, export: 'smallCnnReplica' },
+          optimizer: tf.train.sgd(0.1) as never,
+          batchSize: 4,
+        }).catch((e) => `${e.code}:${e.argument}`),
+      ).toBe('CONFIG:optimizer');
       other.dispose();
       const { x, y } = batch(3, 6, [9, 9, 2]);
       const t = await createDataParallelTrainer({
         model,
-        replica: { module: modelsModule, export: 'smallCnn' },
-        loss: 'softmaxCrossEntropy',
-        optimizer: tf.train.sgd(0.1),
+        replica: { module: modelsModule, export: 'smallCnnReplica' },
+        loss: shardLoss,
+        optimizer: sgd({ learningRate: 0.1 }),
         batchSize: 6,
       });
       await t.dispose();

@@ -7,10 +7,13 @@ import {
   assertOneOf,
   assertPositiveInt,
   ConfigError,
+  type GradientTransformation,
+  type Params,
   ShapeError,
   StateError,
   ValueRangeError,
 } from '@trainkit/core';
+import { OptimizerState } from '@trainkit/optimizers';
 import {
   CMD,
   CMD_STEP,
@@ -20,12 +23,10 @@ import {
   ERROR_BYTES,
   modelWeights,
   packInto,
-  REPLICA_LOSSES,
-  type ReplicaLoss,
-  replicaLoss,
   SEQ,
   SHARD_OFFSET,
   SHARD_SIZE,
+  type ShardLoss,
   sizeOf,
   type WorkerInit,
 } from './data-parallel-layout';
@@ -38,18 +39,24 @@ export interface DataParallelOptions {
    * of an export that returns (or resolves to) a tfjs-layers model of the same architecture,
    * or `{ model, loss }` with the loss each shard minimises (its mean over the shard).
    * The export is called with `args` (structured-cloned). Initial weights do not matter: every
-   * replica loads the main model's weights each step.
+   * replica loads the main model's weights each step. A worker needs the loss: an export that
+   * returns a bare model is refused (`@trainkit/train` builds its replicas this way with its own
+   * losses, so every engine minimises the same definition).
    */
   replica: { module: string | URL; export: string; args?: unknown };
   /** Modules each worker imports, calling the named export, before it builds its replica (e.g. to register custom layers). */
   setup?: { module: string | URL; export: string }[];
   /**
-   * `'softmaxCrossEntropy'` (y one-hot, the model outputs logits) or `'meanSquaredError'`;
-   * may be left out when the replica export returns its own loss.
+   * The loss of the main thread's shard in {@link DataParallelTrainer.step} (the same as the
+   * replica export's: a `@trainkit/train` loss such as `softmaxCrossEntropy()`).
    */
-  loss?: ReplicaLoss;
-  /** Applied once per step, on the main thread, to the batch-mean gradient ({@link DataParallelTrainer.step} only). */
-  optimizer?: tf.Optimizer;
+  loss?: ShardLoss;
+  /**
+   * Applied once per step, on the main thread, to the batch-mean gradient
+   * ({@link DataParallelTrainer.step} only): any trainkit transformation (`sgd(...)`, `adam(...)`),
+   * its state owned by an `OptimizerState` keyed by the model's Variable names.
+   */
+  optimizer?: GradientTransformation;
   /** The largest batch {@link DataParallelTrainer.step} will be given (sizes shared memory). */
   batchSize: number;
   /** Engines computing a step, the main thread included (default 2: main + one worker). */
@@ -88,7 +95,7 @@ export interface DataParallelTrainer {
    * of its shard's mean loss, the gradients are averaged weighted by shard size (= the
    * gradient of the batch-mean loss), and the optimizer updates the main model once.
    * Returns the batch-mean loss. Blocks the main thread until every shard is done.
-   * Needs `optimizer` and a named `loss`.
+   * Needs `optimizer` and `loss`.
    */
   step(x: tf.Tensor, y: tf.Tensor): number;
   /**
@@ -140,7 +147,7 @@ const moduleHref = (m: string | URL) =>
  * const model = lenet5();
  * const trainer = await createDataParallelTrainer({
  *   model, replica: { module: '/abs/path/models.js', export: 'lenet5' },
- *   loss: 'softmaxCrossEntropy', optimizer: tf.train.sgd(0.01), batchSize: 64,
+ *   loss: softmaxCrossEntropy(), optimizer: sgd({ learningRate: 0.01 }), batchSize: 64,
  * });
  * const loss = trainer.step(xs, ys);
  * await trainer.dispose();
@@ -153,7 +160,23 @@ export async function createDataParallelTrainer(
   const batchSize = assertPositiveInt('batchSize', options.batchSize);
   const backend = options.backend ?? 'wasm';
   assertOneOf('backend', backend, ['wasm', 'cpu'] as const);
-  if (options.loss !== undefined) assertOneOf('loss', options.loss, REPLICA_LOSSES);
+  if (options.loss !== undefined && typeof options.loss !== 'function') {
+    throw new ConfigError('the loss must be a function', {
+      argument: 'loss',
+      expected: '(yTrue, yPred) => scalar (e.g. softmaxCrossEntropy() from @trainkit/train)',
+      received: options.loss,
+    });
+  }
+  const optimizer = options.optimizer;
+  if (optimizer !== undefined && typeof optimizer?.update !== 'function') {
+    throw new ConfigError('not a gradient transformation', {
+      argument: 'optimizer',
+      expected: 'a GradientTransformation (e.g. sgd({ learningRate: 0.01 }))',
+      received: optimizer,
+    });
+  }
+  // The optimizer's state, made at the first step (keyed by Variable name).
+  let owner: OptimizerState | undefined;
   const timeoutMs = options.stepTimeoutMs ?? 600_000;
   if (batchSize < replicas) {
     throw new ValueRangeError('every replica needs at least one example', {
@@ -209,7 +232,6 @@ export async function createDataParallelTrainer(
       ...(options.replica.args === undefined ? {} : { args: options.replica.args }),
       setup: (options.setup ?? []).map((s) => ({ module: moduleHref(s.module), export: s.export })),
       backend,
-      ...(options.loss === undefined ? {} : { loss: options.loss }),
       xSize,
       ySize,
       predSize,
@@ -387,13 +409,15 @@ export async function createDataParallelTrainer(
   };
 
   const step = (x: tf.Tensor, y: tf.Tensor): number => {
-    const { optimizer } = options;
-    const named = options.loss;
-    if (optimizer === undefined || named === undefined) {
-      throw new ConfigError('step() needs an optimizer and a named loss', {
+    const loss = options.loss;
+    if (optimizer === undefined || loss === undefined) {
+      throw new ConfigError('step() needs an optimizer and a loss', {
         argument: 'options',
         expected: 'createDataParallelTrainer({ optimizer, loss, ... })',
-        received: { optimizer: optimizer === undefined ? 'none' : 'set', loss: named },
+        received: {
+          optimizer: optimizer === undefined ? 'none' : 'set',
+          loss: loss === undefined ? 'none' : 'set',
+        },
       });
     }
     const n = checkBatch(x, y, replicas);
@@ -401,39 +425,47 @@ export async function createDataParallelTrainer(
     const mine = tf.tidy(() => {
       const x0 = tf.slice(x, 0, n0);
       const y0 = tf.slice(y, 0, n0);
-      const f = () => replicaLoss(named, y0, model.apply(x0, { training: true }) as tf.Tensor);
-      return optimizer.computeGradients(f, trainable);
+      const f = () => loss(y0, model.apply(x0, { training: true }) as tf.Tensor);
+      return tf.variableGrads(f, trainable);
     });
     const rest = finishShards();
-    const loss = (n0 * (mine.value.dataSync()[0] as number) + rest.lossSum) / n;
+    const value = (n0 * (mine.value.dataSync()[0] as number) + rest.lossSum) / n;
     // Batch-mean gradient = (n0 / n) x the main shard's mean gradient + the workers' part; the
     // moving statistics (BN) likewise, as the shard-size-weighted mean over replicas.
-    tf.tidy(() => {
-      const grads: tf.NamedTensorMap = {};
+    const grads = tf.tidy(() => {
+      const g: tf.NamedTensorMap = {};
       for (const v of trainable) {
-        grads[v.name] = tf.add(
+        g[v.name] = tf.add(
           tf.mul(mine.grads[v.name] as tf.Tensor, n0 / n),
           rest.grads[v.name] as tf.Tensor,
         );
       }
-      optimizer.applyGradients(grads);
       stats.forEach((v, i) => {
         v.assign(tf.add(tf.mul(v, n0 / n), rest.stats[i] as tf.Tensor));
       });
+      return g;
     });
+    owner ??= new OptimizerState(
+      optimizer,
+      Object.fromEntries(trainable.map((v) => [v.name, v])) as Params,
+    );
+    owner.step(grads);
     tf.dispose([
       mine.value,
       ...Object.values(mine.grads),
+      ...Object.values(grads),
       ...Object.values(rest.grads),
       ...rest.stats,
       rest.predictions,
     ]);
-    return loss;
+    return value;
   };
 
   const dispose = async () => {
     if (disposed) return;
     disposed = true;
+    owner?.dispose();
+    owner = undefined;
     control[CMD] = CMD_STOP;
     Atomics.store(control, SEQ, seq + 1);
     Atomics.notify(control, SEQ);

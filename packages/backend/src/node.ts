@@ -4,4 +4,4 @@ export {
   type DataParallelOptions,
   type DataParallelTrainer,
 } from './data-parallel';
-export { REPLICA_LOSSES, type ReplicaLoss } from './data-parallel-layout';
+export type { ReplicaBuild, ShardLoss } from './data-parallel-layout';

@@ -1,7 +1,17 @@
 // Models for the data-parallel tests: each worker builds its replica from this module.
+import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 
+/** The loss every engine minimises (the mean softmax cross-entropy of the shard, y one-hot). */
+export const shardLoss = (y: tf.Tensor, out: tf.Tensor): tf.Scalar =>
+  tf.losses.softmaxCrossEntropy(y, out) as tf.Scalar;
+
 const init = (seed: number) => tfl.initializers.glorotUniform({ seed });
+
+/** A replica: the model and the loss its worker minimises. */
+const withLoss = (model: tfl.LayersModel) => ({ model, loss: shardLoss });
+export const smallCnnReplica = () => withLoss(smallCnn());
+export const smallBnCnnReplica = () => withLoss(smallBnCnn());
 
 /** conv 3x3x4 (stride 2) + relu, max pool, dense 3: no batch norm. */
 export function smallCnn(): tfl.LayersModel {

@@ -1,13 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type GradientTransformation,
-  type HyperParam,
-  matchesName,
-  resolveHyper,
-  StateError,
-} from '@trainkit/core';
+import { type HyperParam, matchesName, resolveHyper, StateError } from '@trainkit/core';
 import { checkHyper, hyperToJSON } from './hyper';
 import { checkPatterns } from './patterns';
+import type { Transformation } from './transformation';
 
 export interface AddDecayedWeightsOptions {
   /** The decay coefficient `lambda` (>= 0), a number or a schedule. */
@@ -25,7 +20,7 @@ export interface AddDecayedWeightsOptions {
  * Loshchilov & Hutter 2019, Alg. 2 line 12). Stateless; needs `params` in `update`.
  * @example chain(scaleByAdam(), addDecayedWeights({ weightDecay: 1e-2, mask: '**' + '/kernel' }), scaleByLearningRate({ learningRate: 1e-3 }))
  */
-export function addDecayedWeights(options: AddDecayedWeightsOptions): GradientTransformation {
+export function addDecayedWeights(options: AddDecayedWeightsOptions): Transformation {
   const weightDecay = checkHyper('weightDecay', options?.weightDecay, { min: 0 });
   const mask =
     options.mask === undefined
@@ -40,6 +35,7 @@ export function addDecayedWeights(options: AddDecayedWeightsOptions): GradientTr
       if (mask) checkPatterns('mask', mask, Object.keys(params));
       return {};
     },
+    hyperparams: ({ step }) => ({ weightDecay: resolveHyper(weightDecay, step) }),
     update: (grads, state, params, { step }) => {
       const lambda = resolveHyper(weightDecay, step);
       const updates: Record<string, tf.Tensor> = {};
@@ -67,7 +63,7 @@ export function addDecayedWeights(options: AddDecayedWeightsOptions): GradientTr
         weightDecay: hyperToJSON('weightDecay', weightDecay),
       };
       if (mask) json.mask = mask;
-      return json as ReturnType<GradientTransformation['toJSON']>;
+      return json as ReturnType<Transformation['toJSON']>;
     },
   };
 }

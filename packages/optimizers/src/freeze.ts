@@ -4,8 +4,11 @@ import {
   matchesName,
   namePattern,
   type TensorMap,
+  type TransformState,
+  type UpdateContext,
 } from '@trainkit/core';
 import { checkPatterns } from './patterns';
+import { flushOf, hyperparamsOf, type Transformation } from './transformation';
 
 /**
  * Freezes the parameters whose names match `pattern` (a glob or a list of globs): their
@@ -13,10 +16,8 @@ import { checkPatterns } from './patterns';
  * matching no parameter is a ConfigError at `init`.
  * @example freeze(['conv2d_1', 'conv2d_2'], adam({ learningRate: 1e-3 }))
  */
-export function freeze(
-  pattern: string | string[],
-  inner: GradientTransformation,
-): GradientTransformation {
+export function freeze(pattern: string | string[], inner: GradientTransformation): Transformation {
+  const innerFlush = flushOf(inner);
   const patterns = Array.isArray(pattern) ? pattern : [pattern];
   for (const p of patterns) namePattern(p);
   const frozen = (name: string) => patterns.some((p) => matchesName(p, name));
@@ -40,6 +41,13 @@ export function freeze(
       }
       return { updates, state: r.state };
     },
+    hyperparams: (ctx) => hyperparamsOf(inner, ctx),
+    ...(innerFlush
+      ? {
+          flush: (state: TransformState, params: TensorMap | undefined, ctx: UpdateContext) =>
+            innerFlush(state, thawed(params), ctx),
+        }
+      : {}),
     toJSON: () => ({
       kind: 'optimizers.freeze',
       version: 1,

@@ -3,6 +3,7 @@ export { type AdagradOptions, adagrad } from './adagrad';
 export { type AdamOptions, adam } from './adam';
 export { type AdamwOptions, adamw } from './adamw';
 export { type AddDecayedWeightsOptions, addDecayedWeights } from './add-decayed-weights';
+export { type ApplyIfFiniteOptions, applyIfFinite } from './apply-if-finite';
 export { applyUpdates } from './apply-updates';
 export { chain } from './chain';
 export { type ClipByGlobalNormOptions, clipByGlobalNorm } from './clip-by-global-norm';
@@ -13,9 +14,16 @@ export { freeze } from './freeze';
 export { type HessianOptions, hessian } from './hessian';
 export { type Lbfgs, type LbfgsOptions, type LbfgsStepResult, lbfgs } from './lbfgs';
 export { type MomentumOptions, momentum, nesterov } from './momentum';
+export { type MultiStepsOptions, multiSteps } from './multi-steps';
 export { multiplyLearningRates } from './multiply-learning-rates';
 export { type Newton, type NewtonOptions, type NewtonResult, newton } from './newton';
-export { createOptimizerState, type OptimizerState } from './optimizer-state';
+export {
+  createOptimizerState,
+  OptimizerState,
+  type OptimizerStateOptions,
+  type StepOptions,
+} from './optimizer-state';
+export { projectConstraints } from './project-constraints';
 export { optimizerFromJSON, registerOptimizerKinds, scheduleFromJSON } from './registry';
 export { type RmspropOptions, rmsprop } from './rmsprop';
 export { type ScaleByAdamOptions, scaleByAdam } from './scale-by-adam';
@@ -42,3 +50,10 @@ export { type SgdOptions, sgd } from './sgd';
 export { type HessianFn, softmaxRegressionHessian } from './softmax-regression-hessian';
 export { LayersOptimizer, registerLayersOptimizer, toLayersOptimizer } from './to-layers-optimizer';
 export { type TraceMomentumOptions, traceMomentum } from './trace-momentum';
+export {
+  type FlushResult,
+  flushOf,
+  type Hyperparams,
+  hyperparamsOf,
+  type Transformation,
+} from './transformation';

@@ -4,8 +4,12 @@ import {
   type GradientTransformation,
   matchesName,
   namePattern,
+  type TensorMap,
+  type TransformState,
+  type UpdateContext,
 } from '@trainkit/core';
 import { checkPatterns } from './patterns';
+import { flushOf, hyperparamsOf, type Transformation } from './transformation';
 
 /**
  * Scales the updates of `inner` per parameter by the multiplier of the first pattern (core
@@ -17,13 +21,22 @@ import { checkPatterns } from './patterns';
 export function multiplyLearningRates(
   multipliers: Record<string, number>,
   inner: GradientTransformation,
-): GradientTransformation {
+): Transformation {
+  const innerFlush = flushOf(inner);
   const entries = Object.entries(multipliers ?? {});
   for (const [p, m] of entries) {
     namePattern(p);
     assertNumber(`multipliers["${p}"]`, m, { min: 0 });
   }
   const factor = (name: string) => entries.find(([p]) => matchesName(p, name))?.[1] ?? 1;
+  const scaled = (updates: TensorMap): TensorMap => {
+    const out: TensorMap = {};
+    for (const [k, u] of Object.entries(updates)) {
+      const f = factor(k);
+      out[k] = f === 1 ? u : tf.mul(u, f);
+    }
+    return out;
+  };
   return {
     kind: 'optimizers.multiplyLearningRates',
     init: (params) => {
@@ -36,13 +49,17 @@ export function multiplyLearningRates(
     },
     update: (grads, state, params, ctx) => {
       const r = inner.update(grads, state, params, ctx);
-      const updates: Record<string, tf.Tensor> = {};
-      for (const [k, u] of Object.entries(r.updates)) {
-        const f = factor(k);
-        updates[k] = f === 1 ? u : tf.mul(u, f);
-      }
-      return { updates, state: r.state };
+      return { updates: scaled(r.updates), state: r.state };
     },
+    hyperparams: (ctx) => hyperparamsOf(inner, ctx),
+    ...(innerFlush
+      ? {
+          flush: (state: TransformState, params: TensorMap | undefined, ctx: UpdateContext) => {
+            const r = innerFlush(state, params, ctx);
+            return r && { ...r, updates: scaled(r.updates) };
+          },
+        }
+      : {}),
     toJSON: () => ({
       kind: 'optimizers.multiplyLearningRates',
       version: 1,

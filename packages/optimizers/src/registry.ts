@@ -1,4 +1,5 @@
 import {
+  type Constraint,
   fromJSON,
   type GradientTransformation,
   registerKind,
@@ -9,6 +10,7 @@ import { adagrad } from './adagrad';
 import { adam } from './adam';
 import { adamw } from './adamw';
 import { addDecayedWeights } from './add-decayed-weights';
+import { applyIfFinite } from './apply-if-finite';
 import { chain } from './chain';
 import { clipByGlobalNorm } from './clip-by-global-norm';
 import { clipByValue } from './clip-by-value';
@@ -17,8 +19,10 @@ import { freeze } from './freeze';
 import { hyperFromJSON } from './hyper';
 import { lbfgs } from './lbfgs';
 import { momentum, nesterov } from './momentum';
+import { multiSteps } from './multi-steps';
 import { multiplyLearningRates } from './multiply-learning-rates';
 import { newton } from './newton';
+import { projectConstraints } from './project-constraints';
 import { rmsprop } from './rmsprop';
 import { scaleByAdam } from './scale-by-adam';
 import { scaleByLearningRate } from './scale-by-learning-rate';
@@ -81,6 +85,19 @@ export function registerOptimizerKinds(): void {
     multiplyLearningRates(j.multipliers as Record<string, number>, T(j.inner as Serialized)),
   );
   registerKind('optimizers.freeze', (j) => freeze(j.pattern as string[], T(j.inner as Serialized)));
+  registerKind('optimizers.multiSteps', (j) =>
+    multiSteps(T(j.inner as Serialized), { everySteps: j.everySteps as number }),
+  );
+  registerKind('optimizers.applyIfFinite', (j) =>
+    applyIfFinite(T(j.inner as Serialized), {
+      maxConsecutiveErrors: (j.maxConsecutiveErrors as number | null) ?? Number.POSITIVE_INFINITY,
+      halt: j.halt as boolean,
+    }),
+  );
+  // Constraint kinds are registered by the package that defines them (e.g. @trainkit/regularizers).
+  registerKind('optimizers.projectConstraints', (j) =>
+    projectConstraints((j.constraints as Serialized[]).map((c) => fromJSON<Constraint>(c))),
+  );
 
   registerKind('optimizers.lbfgs', (j) => lbfgs(opts(j)));
   registerKind('optimizers.newton', (j) => newton(opts(j)));

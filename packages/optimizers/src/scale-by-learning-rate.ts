@@ -1,7 +1,8 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { type GradientTransformation, type HyperParam, resolveHyper } from '@trainkit/core';
+import { type HyperParam, resolveHyper } from '@trainkit/core';
 import { checkHyper, hyperToJSON } from './hyper';
 import { mapGrads } from './per-param';
+import type { Transformation } from './transformation';
 
 export interface ScaleByLearningRateOptions {
   /** The step size (>= 0), a number or a schedule of the step. */
@@ -13,7 +14,7 @@ export interface ScaleByLearningRateOptions {
  * updates are added to the parameters). Stateless.
  * @example chain(scaleByAdam(), scaleByLearningRate({ learningRate: cosineDecay({...}) }))
  */
-export function scaleByLearningRate(options: ScaleByLearningRateOptions): GradientTransformation {
+export function scaleByLearningRate(options: ScaleByLearningRateOptions): Transformation {
   const learningRate = checkHyper('learningRate', options?.learningRate, { min: 0 });
   return {
     kind: 'optimizers.scaleByLearningRate',
@@ -22,6 +23,7 @@ export function scaleByLearningRate(options: ScaleByLearningRateOptions): Gradie
       const lr = resolveHyper(learningRate, step);
       return { updates: mapGrads(grads, (g) => tf.mul(g, -lr)), state };
     },
+    hyperparams: ({ step }) => ({ learningRate: resolveHyper(learningRate, step) }),
     toJSON: () => ({
       kind: 'optimizers.scaleByLearningRate',
       version: 1,

@@ -5,7 +5,9 @@ import {
   type Params,
   type TensorMap,
 } from '@trainkit/core';
+import { OptimizerState } from './optimizer-state';
 import { optimizerFromJSON } from './registry';
+import { type Hyperparams, hyperparamsOf } from './transformation';
 
 /** A named tensor as tfjs optimizers exchange them (`getWeights`/`setWeights`). */
 type NamedTensor = { name: string; tensor: tf.Tensor };
@@ -15,12 +17,16 @@ type NamedTensor = { name: string; tensor: tf.Tensor };
  * `model.compile({ optimizer })` and `model.fit` use it. Parameters are keyed by the tfjs
  * Variable names (`dense_Dense1/kernel`, or `head/kernel` for a layer named `head`), so name
  * patterns in `freeze` / `multiplyLearningRates` / masks refer to layer names. State lives in
- * Variables updated with `assign`; `getWeights`/`setWeights` save and restore it (with the step).
+ * Variables owned by an {@link OptimizerState} (which also keeps the step count: `iterations`
+ * reads it); `getWeights`/`setWeights` save and restore it (with the step).
  */
 export class LayersOptimizer extends tf.Optimizer {
   static className = 'TrainkitOptimizer';
   readonly transform: GradientTransformation;
-  private state: Record<string, tf.Variable> | undefined;
+  /** The state owner, made at the first `applyGradients` (the variables are known then). */
+  private owner: OptimizerState | undefined;
+  /** State restored by `setWeights` before the owner exists; given to it when it is made. */
+  private restored: { values: Record<string, tf.Tensor>; count: number } | undefined;
 
   constructor(transform: GradientTransformation) {
     super();
@@ -32,6 +38,16 @@ export class LayersOptimizer extends tf.Optimizer {
       });
     }
     this.transform = transform;
+  }
+
+  /** Updates applied so far: the state owner's count (tfjs reads it as the step). */
+  override get iterations(): number {
+    return this.owner?.count ?? this.restored?.count ?? 0;
+  }
+
+  /** The hyper-parameters of the next update (`learningRate`, ...), read from the state owner. */
+  get hyperparams(): Hyperparams {
+    return hyperparamsOf(this.transform, { step: this.iterations });
   }
 
   applyGradients(variableGradients: TensorMap | NamedTensor[]): void {
@@ -51,41 +67,48 @@ export class LayersOptimizer extends tf.Optimizer {
       }
       params[name] = v;
     }
-    if (!this.state) {
-      this.state = {};
-      for (const [k, t] of Object.entries(this.transform.init(params))) {
-        this.state[k] = tf.variable(t, false);
-        t.dispose();
+    if (!this.owner) {
+      const owner = new OptimizerState(this.transform, params);
+      if (this.restored) {
+        try {
+          owner.restore(this.restored.values, this.restored.count);
+        } finally {
+          tf.dispose(Object.values(this.restored.values));
+          this.restored = undefined;
+        }
       }
+      this.owner = owner;
     }
-    const state = this.state;
-    tf.tidy(() => {
-      const r = this.transform.update(grads, state, params, { step: this.iterations });
-      for (const [k, u] of Object.entries(r.updates)) params[k]?.assign(tf.add(params[k], u));
-      for (const [k, v] of Object.entries(state)) {
-        const t = r.state[k];
-        if (t && t !== v) v.assign(t);
-      }
-    });
-    this.incrementIterations();
+    this.owner.step(grads);
   }
 
   /** `[iter, ...state]`: the step and every state Variable, named by its state key. */
   override async getWeights(): Promise<NamedTensor[]> {
-    const state = Object.entries(this.state ?? {}).map(([name, tensor]) => ({ name, tensor }));
-    return [await this.saveIterations(), ...state];
+    const source = this.owner?.state ?? this.restored?.values ?? {};
+    const state = Object.entries(source).map(([name, tensor]) => ({ name, tensor }));
+    return [{ name: 'iter', tensor: tf.scalar(this.iterations, 'int32') }, ...state];
   }
 
   override async setWeights(weightValues: NamedTensor[]): Promise<void> {
-    const rest = await this.extractIterations(weightValues);
-    if (this.state) tf.dispose(Object.values(this.state));
-    this.state = {};
-    for (const { name, tensor } of rest) this.state[name] = tf.variable(tensor, false);
+    const [iter, ...rest] = weightValues;
+    const count = iter ? ((await iter.tensor.data())[0] as number) : 0;
+    const values = Object.fromEntries(rest.map(({ name, tensor }) => [name, tensor]));
+    if (this.owner) {
+      this.owner.restore(values, count);
+      return;
+    }
+    if (this.restored) tf.dispose(Object.values(this.restored.values));
+    this.restored = {
+      values: Object.fromEntries(rest.map(({ name, tensor }) => [name, tf.clone(tensor)])),
+      count,
+    };
   }
 
   override dispose(): void {
-    if (this.state) tf.dispose(Object.values(this.state));
-    this.state = undefined;
+    this.owner?.dispose();
+    this.owner = undefined;
+    if (this.restored) tf.dispose(Object.values(this.restored.values));
+    this.restored = undefined;
   }
 
   getConfig(): tf.serialization.ConfigDict {

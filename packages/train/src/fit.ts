@@ -24,6 +24,12 @@ export interface TrainableModel {
   apply(x: tf.Tensor, kwargs?: { training?: boolean }): unknown;
 }
 
+/** Whether `model` has what replicas need of a `LayersModel` (its topology, all its weights). */
+function isLayersModel(model: TrainableModel): model is TrainableModel & tfl.LayersModel {
+  const m = model as Partial<tfl.LayersModel>;
+  return typeof m.toJSON === 'function' && Array.isArray(m.nonTrainableWeights);
+}
+
 function modelForward(model: TrainableModel): Forward {
   if (!model || typeof model.apply !== 'function' || !Array.isArray(model.trainableWeights)) {
     throw new ConfigError('not a tfjs-layers model', {
@@ -118,11 +124,11 @@ async function replicaShards(
     say('this runtime has no worker threads (Node only)');
     return undefined;
   }
-  const layers = model as unknown as tfl.LayersModel;
-  if (typeof layers.toJSON !== 'function' || !Array.isArray(layers.nonTrainableWeights)) {
+  if (!isLayersModel(model)) {
     say('not a tfjs-layers LayersModel');
     return undefined;
   }
+  const layers = model;
   const byVariable = new Map(Object.entries(params).map(([k, v]) => [v.name, k]));
   const { workerShards } = await nodeParts();
   return workerShards({

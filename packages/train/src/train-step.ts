@@ -1,17 +1,9 @@
 import * as tf from '@tensorflow/tfjs-core';
-import {
-  type Constraint,
-  type GradientTransformation,
-  matchesName,
-  type Params,
-  type Penalty,
-  type TensorMap,
-} from '@trainkit/core';
+import type { Params, Penalty, TensorMap } from '@trainkit/core';
 import type { Batch } from './batches';
-import { gate } from './gate';
+import type { FitOptimizer } from './fit-optimizer';
 import type { Loss } from './losses/loss';
 import type { Metric } from './metrics/metric';
-import type { OptimizerState } from './optimizer-state';
 import type { ShardSource } from './shards';
 
 /** A model as a function of its parameters. `training` switches dropout and the like. */
@@ -20,7 +12,6 @@ export type Forward = (params: Params, x: tf.Tensor, options: { training: boolea
 /** The device-side pieces a training run owns; built once, disposed at the end. */
 export interface StepContext {
   params: Params;
-  names: string[];
   vars: tf.Variable[];
   /** tfjs Variable name -> params key. */
   keyOf: Map<string, string>;
@@ -28,72 +19,62 @@ export interface StepContext {
   loss: Loss;
   metrics: Metric[];
   penalties: Penalty[];
-  constraints: Constraint[];
-  optimizer: GradientTransformation;
-  state: OptimizerState;
-  /**
-   * 1 while every step so far had a finite loss, then 0 for good. Updates are gated on it on the
-   * device, so the weights stay the last good ones even though the host learns of a NaN a step late.
-   */
-  healthy: tf.Variable;
+  /** The optimizer and its state (accumulation, the non-finite skip and constraints included). */
+  optimizer: FitOptimizer;
   /** Epoch sums (loss and metrics, weighted by batch size), read once per epoch. */
   sums: Record<string, tf.Variable>;
-  accumulateSteps: number;
-  accumulated?: Record<string, tf.Variable>;
   /** The other replicas of a data-parallel run (undefined: this engine computes every batch). */
   shards?: ShardSource;
 }
 
 export interface StepOutput {
   loss: tf.Scalar;
-  ok: tf.Tensor;
+  /** 1 when the step's loss and gradients were finite, else 0 (read it a step later). */
+  finite: tf.Tensor;
   metrics: Record<string, tf.Scalar>;
   grads?: TensorMap;
   updates?: TensorMap;
 }
 
 /**
- * One forward/backward pass, and an update when `apply` (the last micro-batch of an accumulation
- * group). Everything runs in one `tf.tidy`; the returned tensors are the caller's to dispose.
- * `lend` keeps the gradients and updates for listeners.
+ * One forward/backward pass and one call of the optimizer (which may hold the update back for
+ * gradient accumulation, or skip it when not finite). The returned tensors are the caller's to
+ * dispose; `lend` keeps the gradients, and the updates of a step that applies one, for listeners.
  */
-export function trainStep(
-  c: StepContext,
-  batch: Batch,
-  step: number,
-  apply: boolean,
-  lend: boolean,
-): StepOutput {
-  return tf.tidy((): tf.TensorContainer => {
+export function trainStep(c: StepContext, batch: Batch, lend: boolean): StepOutput {
+  const applies = c.optimizer.applies;
+  const out = tf.tidy((): tf.TensorContainer => {
     const { value, grads, metrics } = gradients(c, batch);
-    const ok = tf.logicalAnd(tf.greater(c.healthy, 0), tf.isFinite(value));
-    c.healthy.assign(tf.cast(ok, 'float32'));
     const bs = batch.x.shape[0] as number;
     c.sums.loss?.assign(tf.add(c.sums.loss, tf.mul(value, bs)));
     for (const [k, m] of Object.entries(metrics))
       c.sums[k]?.assign(tf.add(c.sums[k] as tf.Tensor, tf.mul(m, bs)));
+    return { loss: value, metrics, grads: foldLoss(grads, value) } as unknown as tf.TensorContainer;
+  }) as unknown as { loss: tf.Scalar; metrics: Record<string, tf.Scalar>; grads: TensorMap };
+  const updates = c.optimizer.update(out.grads, lend && applies);
+  const result: StepOutput = {
+    loss: out.loss,
+    metrics: out.metrics,
+    finite: tf.clone(c.optimizer.lastFinite),
+  };
+  if (lend) {
+    result.grads = out.grads;
+    if (updates) result.updates = updates;
+  } else tf.dispose(Object.values(out.grads));
+  return result;
+}
 
-    let g = grads;
-    if (c.accumulated) {
-      // Gradient accumulation: sum micro-batch gradients, apply their mean every k batches.
-      const acc = c.accumulated;
-      g = {};
-      for (const k of c.names) {
-        const sum = tf.add(acc[k] as tf.Variable, grads[k] as tf.Tensor);
-        if (apply) {
-          g[k] = tf.div(sum, c.accumulateSteps);
-          (acc[k] as tf.Variable).assign(tf.zerosLike(sum));
-        } else (acc[k] as tf.Variable).assign(gate(ok, sum, acc[k] as tf.Variable));
-      }
-    }
-    const updates = apply ? applyUpdate(c, g, step, ok) : undefined;
-    const out: StepOutput = { loss: value, ok, metrics };
-    if (lend) {
-      out.grads = g;
-      if (updates) out.updates = updates;
-    }
-    return out as unknown as tf.TensorContainer;
-  }) as unknown as StepOutput;
+/**
+ * Makes the optimizer's finiteness check cover the loss too: `0 * loss` (NaN exactly when the
+ * loss is not finite) is added to the smallest gradient, so a non-finite loss skips the update
+ * even where its gradients happen to be finite.
+ */
+function foldLoss(grads: TensorMap, loss: tf.Scalar): TensorMap {
+  let smallest: string | undefined;
+  for (const [k, g] of Object.entries(grads))
+    if (smallest === undefined || g.size < (grads[smallest] as tf.Tensor).size) smallest = k;
+  if (smallest === undefined) return grads;
+  return { ...grads, [smallest]: tf.add(grads[smallest] as tf.Tensor, tf.mul(loss, 0)) };
 }
 
 interface Gradients {
@@ -161,40 +142,4 @@ function shardedGradients(c: StepContext, batch: Batch, own: number): Gradients 
   for (const m of c.metrics) metrics[m.name] = m(batch.y, yPred);
   tf.dispose([pred0 as tf.Tensor, penalty as tf.Tensor]);
   return { value, grads, metrics };
-}
-
-/**
- * Applies one optimizer update with gradients `g` (constraints included), gated on `ok` so a
- * non-finite step leaves weights and state unchanged. Runs inside the caller's `tf.tidy`.
- */
-function applyUpdate(c: StepContext, g: TensorMap, step: number, ok: tf.Tensor): TensorMap {
-  const out = c.optimizer.update(g, c.state.tensors, c.params, { step });
-  c.state.assign(out.state, ok);
-  for (const k of c.names) {
-    const p = c.params[k] as tf.Variable;
-    const u = out.updates[k];
-    if (!u) continue;
-    let next = tf.add(p, u);
-    for (const con of c.constraints) {
-      if (con.appliesTo === undefined || matchesName(con.appliesTo, k)) next = con(next, k);
-    }
-    p.assign(gate(ok, next, p));
-  }
-  return out.updates;
-}
-
-/**
- * Applies the gradients of an accumulation group cut short by the end of an epoch: their mean
- * over the `count` micro-batches it holds (as PyTorch loops step on the last, smaller group), then
- * empties the accumulator so every epoch starts a fresh group.
- */
-export function flushAccumulated(c: StepContext, step: number, count: number): void {
-  const acc = c.accumulated;
-  if (!acc || count <= 0) return;
-  tf.tidy(() => {
-    const g: TensorMap = {};
-    for (const k of c.names) g[k] = tf.div(acc[k] as tf.Variable, count);
-    applyUpdate(c, g, step, tf.greater(c.healthy, 0));
-    for (const k of c.names) (acc[k] as tf.Variable).assign(tf.zerosLike(acc[k] as tf.Variable));
-  });
 }

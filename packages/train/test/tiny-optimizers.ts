@@ -3,7 +3,9 @@ import * as tf from '@tensorflow/tfjs-core';
 import type { GradientTransformation, TensorMap } from '@trainkit/core';
 
 /** Plain SGD: update = -lr * g. */
-export function testSgd(lr: number): GradientTransformation {
+export function testSgd(
+  lr: number,
+): GradientTransformation & { hyperparams(): { learningRate: number } } {
   return {
     kind: 'test.sgd',
     init: () => ({}),
@@ -12,12 +14,17 @@ export function testSgd(lr: number): GradientTransformation {
       for (const [k, g] of Object.entries(grads)) updates[k] = tf.mul(g, -lr);
       return { updates, state: {} };
     },
+    // What fit reports as the learning rate (the optimizers' Transformation.hyperparams).
+    hyperparams: () => ({ learningRate: lr }),
     toJSON: () => ({ kind: 'test.sgd', version: 1, learningRate: lr }),
   };
 }
 
 /** Heavy-ball momentum with state: v = mu v + g; update = -lr v. */
-export function testMomentum(lr: number, mu: number): GradientTransformation {
+export function testMomentum(
+  lr: number,
+  mu: number,
+): GradientTransformation & { hyperparams(): { learningRate: number } } {
   return {
     kind: 'test.momentum',
     init: (params) => {
@@ -35,6 +42,7 @@ export function testMomentum(lr: number, mu: number): GradientTransformation {
       }
       return { updates, state: next };
     },
+    hyperparams: () => ({ learningRate: lr }),
     toJSON: () => ({ kind: 'test.momentum', version: 1, learningRate: lr, momentum: mu }),
   };
 }

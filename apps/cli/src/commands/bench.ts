@@ -50,7 +50,7 @@ async function timeTfjs(name: string, steps: number, batch: number): Promise<num
     for (let i = 0; i <= steps; i++) {
       const t0 = performance.now();
       await fit(
-        model as unknown as Parameters<typeof fit>[0],
+        model,
         { x, y },
         {
           loss: softmaxCrossEntropy(),

@@ -67,23 +67,19 @@ export async function lrFindCommand(parsed: Parsed, log: (s: string) => void): P
       `lr-find: ${o.arch} on ${data.name} (${trainDs.size} training examples${validation ? `, ${validation.size} held out` : ''}), ${o.optimizer}, batch ${o.batchSize}, rates ${o.minLr} to ${o.maxLr} over ${o.steps} steps`,
     );
     const t0 = performance.now();
-    const r = await findLearningRate(
-      model as unknown as Parameters<typeof findLearningRate>[0],
-      t,
-      {
-        loss: softmaxCrossEntropy(),
-        // The optimizer train would build, with the sweep's schedule as its learning rate.
-        optimizer: (learningRate) => buildOptimizer(trainOptions, 1, 1, learningRate),
-        minLearningRate: o.minLr,
-        maxLearningRate: o.maxLr,
-        steps: o.steps,
-        batchSize: o.batchSize,
-        smoothing: o.smoothing,
-        divergenceThreshold: o.divergence,
-        penalties: penalties(trainOptions),
-        rng: o.seed,
-      },
-    );
+    const r = await findLearningRate(model, t, {
+      loss: softmaxCrossEntropy(),
+      // The optimizer train would build, with the sweep's schedule as its learning rate.
+      optimizer: (learningRate) => buildOptimizer(trainOptions, 1, 1, learningRate),
+      minLearningRate: o.minLr,
+      maxLearningRate: o.maxLr,
+      steps: o.steps,
+      batchSize: o.batchSize,
+      smoothing: o.smoothing,
+      divergenceThreshold: o.divergence,
+      penalties: penalties(trainOptions),
+      rng: o.seed,
+    });
     const seconds = (performance.now() - t0) / 1000;
     const fmt = (v: number) => Number(v.toPrecision(3));
     writeJsonAtomic(join(dir, 'lr-find.json'), {

@@ -39,10 +39,6 @@ import { constraints, penalties, type TrainOptions } from './train-parts';
 import { writeJson } from './train-run-folder';
 import { SIGNAL_EXIT, type SignalStop, signalStop } from './train-stop';
 
-// The one cast left: @trainkit/train's TrainableModel does not take a tfjs LayersModel as it is
-// yet. Being fixed in packages/train (issue 21, another change); drop this helper then.
-const trainable = (model: tfl.LayersModel) => model as unknown as Parameters<typeof fit>[0];
-
 /** What the checkpoint unit keeps besides the tensors: the run's history so far. */
 export interface RunSoFar {
   history: Logs[];
@@ -156,7 +152,7 @@ export async function fitRun(a: {
   };
   run.stop.attach();
   try {
-    fitted.result = await fit(trainable(model), a.inputs.train, {
+    fitted.result = await fit(model, a.inputs.train, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
       optimizer: a.optimizer,
@@ -241,7 +237,7 @@ export async function writeOutputs(a: {
   }
   // The final model (after a NaN stop: the last good weights).
   await saveModelToPath(model, join(dir, 'model'));
-  const scores = await evaluate(trainable(model), a.inputs.test, {
+  const scores = await evaluate(model, a.inputs.test, {
     loss: softmaxCrossEntropy(),
     metrics: [accuracy()],
   });

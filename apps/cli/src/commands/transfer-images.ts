@@ -241,7 +241,7 @@ export async function transferImages(
     let epoch = 0;
     const t0 = performance.now();
     const result = await fit(
-      net as unknown as Parameters<typeof fit>[0],
+      net,
       () =>
         train.batches(o.batchSize as number, {
           shuffle: true,

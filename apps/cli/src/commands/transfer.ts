@@ -210,7 +210,7 @@ export async function transferCommand(parsed: Parsed, log: (s: string) => void):
         ? multiplyLearningRates({ 'head_*/**': 1, '**': multiplier }, inner)
         : inner;
     const t0 = performance.now();
-    const result = await fit(net as unknown as Parameters<typeof fit>[0], train, {
+    const result = await fit(net, train, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
       optimizer,

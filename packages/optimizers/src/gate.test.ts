@@ -1,7 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import '@tensorflow/tfjs-backend-cpu';
 import { describe, expect, it } from 'vitest';
-import { gate } from './gate';
+import { gate, gateOrZero } from './gate';
 
 describe('gate', () => {
   it('takes next where ok, keeps old (even against NaN and Infinity) where not, with no leaks', () => {
@@ -37,5 +37,21 @@ describe('gate', () => {
     );
     expect(Array.from(b.dataSync())).toEqual([1, 4]);
     tf.dispose([a, b]);
+  });
+
+  it('gateOrZero: next where ok, zeros (never NaN or Infinity) where not, with no leaks', () => {
+    const before = tf.memory().numTensors;
+    const next = tf.tensor2d([
+      [Number.NaN, 1],
+      [Number.POSITIVE_INFINITY, -2],
+    ]);
+    const no = tf.tidy(() => gateOrZero(tf.scalar(false, 'bool'), next));
+    const yes = tf.tidy(() => gateOrZero(tf.scalar(true, 'bool'), next));
+    const s = tf.tidy(() => gateOrZero(tf.scalar(false, 'bool'), tf.scalar(Number.NaN)));
+    expect(Array.from(no.dataSync())).toEqual([0, 0, 0, 0]);
+    expect(Array.from(yes.dataSync()).slice(1)).toEqual([1, Number.POSITIVE_INFINITY, -2]);
+    expect(s.dataSync()[0]).toBe(0);
+    tf.dispose([next, no, yes, s]);
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

@@ -13,3 +13,14 @@ export function gate(ok: tf.Tensor, next: tf.Tensor, old: tf.Tensor): tf.Tensor 
   const cond = tf.less(tf.zeros(next.shape), tf.cast(ok, 'float32'));
   return tf.where(cond, next, old);
 }
+
+/**
+ * `gate(ok, next, zeros)` for a scalar bool `ok`: `next` where `ok`, else zeros of its shape
+ * (NaN-safe). One zero fill serves as both the comparison's operand and the fallback.
+ */
+export function gateOrZero(ok: tf.Tensor, next: tf.Tensor): tf.Tensor {
+  if (ok.rank !== 0 || next.rank === 0) return tf.where(ok, next, tf.zerosLike(next));
+  const zeros = tf.zeros(next.shape, next.dtype);
+  const cond = tf.less(zeros, tf.cast(ok, next.dtype));
+  return tf.where(cond, next, zeros);
+}
