@@ -31,8 +31,14 @@ export {
   TrainkitError,
   ValueRangeError,
 } from './errors';
-export { matchesName, namePattern } from './glob';
-export { type LayerVariableLike, type ModelLike, modelParams, selectParams } from './params';
+export {
+  type LayerVariableLike,
+  type ModelLike,
+  matchesName,
+  modelParams,
+  namePattern,
+  selectParams,
+} from './params';
 export {
   adler32,
   crc32,
