@@ -39,16 +39,6 @@ export {
   namePattern,
   selectParams,
 } from './params';
-export {
-  adler32,
-  crc32,
-  type Deflate,
-  encodePng,
-  type PngImage,
-  reflectedCrc32,
-  toBase64,
-  zlibStored,
-} from './png';
 export { Rng, type RngState, toRng } from './rng';
 export {
   fromJSON,
