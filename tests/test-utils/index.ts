@@ -46,5 +46,11 @@ export function errorCode(fn: () => unknown): string | undefined {
   return undefined;
 }
 
+export {
+  importSideEffects,
+  NO_SIDE_EFFECTS,
+  type RegistrySnapshot,
+  registrySnapshot,
+} from './import-side-effects';
 /** README examples kept identical to the tests that run them. */
 export { markedBody, readmeBlock, withoutImports } from './readme-block';
