@@ -1,4 +1,4 @@
-import { assertNumber, registerKind } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import {
   type Distribution,
   type FloatDistribution,
@@ -193,6 +193,3 @@ export function gpSampler(options: GpOptions = {}): Sampler {
     }),
   };
 }
-registerKind('hpo.gpSampler', (j) =>
-  gpSampler({ nStartupTrials: j.nStartupTrials as number, nCandidates: j.nCandidates as number }),
-);

@@ -52,6 +52,7 @@ export {
 } from './pruners';
 export { pruningListener } from './pruning-listener';
 export { randomSampler, sampleUniform } from './random-sampler';
+export { HPO_KINDS, prunerFromJSON, registerHpoKinds, samplerFromJSON } from './registry';
 export { type SampleContext, type Sampler, score } from './sampler';
 export { type SearchSpace, suggestSpace } from './search-space';
 export { spaceGrid } from './space-grid';
