@@ -9,6 +9,7 @@ describe('registration', () => {
     let hpo: typeof import('./index') | undefined;
     const added = await importSideEffects(async () => {
       hpo = await import('./index');
+      await import('./node');
     }, registeredKinds);
     expect(added).toEqual(NO_SIDE_EFFECTS);
     const h = hpo!;

@@ -10,6 +10,7 @@ describe('registration', () => {
     let pre: typeof import('./index') | undefined;
     const added = await importSideEffects(async () => {
       pre = await import('./index');
+      await import('./node');
     }, registeredKinds);
     expect(added).toEqual(NO_SIDE_EFFECTS);
     const p = pre!;

@@ -9,6 +9,7 @@ describe('registration', () => {
     let train: typeof import('./index') | undefined;
     const added = await importSideEffects(async () => {
       train = await import('./index');
+      await import('./node');
     }, registeredKinds);
     expect(added).toEqual(NO_SIDE_EFFECTS);
     const t = train!;
