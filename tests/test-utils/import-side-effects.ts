@@ -65,3 +65,24 @@ export const NO_SIDE_EFFECTS: RegistrySnapshot = {
   kernels: [],
   globals: [],
 };
+
+/**
+ * Imports a module and throws, listing what changed, if the import touched a shared registry;
+ * returns the module. For the `"sideEffects": false` test of every package.
+ * @example const pkg = await importCleanly(() => import('./index'), registeredKinds);
+ */
+export async function importCleanly<T>(load: () => Promise<T>, kinds: () => string[]): Promise<T> {
+  let mod: T | undefined;
+  const added = await importSideEffects(async () => {
+    mod = await load();
+  }, kinds);
+  const changed = Object.entries(added).filter(([, v]) => (v as string[]).length > 0);
+  if (changed.length > 0) {
+    throw new Error(
+      `importing the module changed shared registries: ${changed
+        .map(([k, v]) => `${k} ${(v as string[]).join(' ')}`)
+        .join('; ')}`,
+    );
+  }
+  return mod as T;
+}

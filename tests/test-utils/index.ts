@@ -47,6 +47,7 @@ export function errorCode(fn: () => unknown): string | undefined {
 }
 
 export {
+  importCleanly,
   importSideEffects,
   NO_SIDE_EFFECTS,
   type RegistrySnapshot,

@@ -1,18 +1,11 @@
 // `"sideEffects": false` is a promise: importing the package's entry points changes no shared
 // registry (core kinds, tfjs classes, backends and kernels, globals). Registration is explicit.
 import { registeredKinds } from '@trainkit/core';
-import { importSideEffects, NO_SIDE_EFFECTS } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { importCleanly } from '@trainkit/test-utils';
+import { expect, it } from 'vitest';
 
-describe('side effects', () => {
-  it('importing @trainkit/architectures (index) mutates no shared registry', async () => {
-    let m: typeof import('./index') | undefined;
-    const added = await importSideEffects(async () => {
-      m = await import('./index');
-    }, registeredKinds);
-    expect(added).toEqual(NO_SIDE_EFFECTS);
-    const m_ = m!;
-    m_.registerArchitectureKinds();
-    expect(registeredKinds()).toContain('architectures.spec');
-  });
+it('importing @trainkit/architectures mutates no shared registry', async () => {
+  const m = await importCleanly(() => import('./index'), registeredKinds);
+  m.registerArchitectureKinds();
+  expect(registeredKinds()).toContain('architectures.spec');
 });

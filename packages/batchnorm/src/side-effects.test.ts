@@ -1,14 +1,9 @@
 // `"sideEffects": false` is a promise: importing the package's entry points changes no shared
 // registry (core kinds, tfjs classes, backends and kernels, globals). Registration is explicit.
 import { registeredKinds } from '@trainkit/core';
-import { importSideEffects, NO_SIDE_EFFECTS } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { importCleanly } from '@trainkit/test-utils';
+import { it } from 'vitest';
 
-describe('side effects', () => {
-  it('importing @trainkit/batchnorm (index) mutates no shared registry', async () => {
-    const added = await importSideEffects(async () => {
-      await import('./index');
-    }, registeredKinds);
-    expect(added).toEqual(NO_SIDE_EFFECTS);
-  });
+it('importing @trainkit/batchnorm mutates no shared registry', async () => {
+  await importCleanly(() => import('./index'), registeredKinds);
 });

@@ -1,18 +1,13 @@
 // Registration is explicit (STYLE.md): importing the package mutates no shared registry, so its
 // `"sideEffects": false` is true; samplerFromJSON / prunerFromJSON / registerHpoKinds register.
 import { fromJSON, isRegistered, registeredKinds } from '@trainkit/core';
-import { importSideEffects, NO_SIDE_EFFECTS } from '@trainkit/test-utils';
+import { importCleanly } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 
 describe('registration', () => {
   it('importing @trainkit/hpo registers nothing; its FromJSON entry points still resolve', async () => {
-    let hpo: typeof import('./index') | undefined;
-    const added = await importSideEffects(async () => {
-      hpo = await import('./index');
-      await import('./node');
-    }, registeredKinds);
-    expect(added).toEqual(NO_SIDE_EFFECTS);
-    const h = hpo!;
+    const h = await importCleanly(() => import('./index'), registeredKinds);
+    await importCleanly(() => import('./node'), registeredKinds);
     expect(h.HPO_KINDS.filter((k) => isRegistered(k))).toEqual([]);
     // a nested spec: CMA-ES rebuilds its independent sampler through the registry too
     const cma = h.samplerFromJSON(

@@ -1,20 +1,13 @@
 // `"sideEffects": false` is a promise: importing the package's entry points changes no shared
 // registry (core kinds, tfjs classes, backends and kernels, globals). Registration is explicit.
 import { registeredKinds } from '@trainkit/core';
-import { importSideEffects, NO_SIDE_EFFECTS } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { importCleanly } from '@trainkit/test-utils';
+import { expect, it } from 'vitest';
 
-describe('side effects', () => {
-  it('importing @trainkit/optimizers (index) mutates no shared registry', async () => {
-    let m: typeof import('./index') | undefined;
-    const added = await importSideEffects(async () => {
-      m = await import('./index');
-    }, registeredKinds);
-    expect(added).toEqual(NO_SIDE_EFFECTS);
-    expect(registeredKinds()).not.toContain('optimizers.adam');
-    const m_ = m!;
-    // explicit registration still resolves specs: optimizerFromJSON registers on first use
-    const opt = m_.optimizerFromJSON(m_.adam({ learningRate: 0.01 }).toJSON());
-    expect(opt.toJSON()).toMatchObject({ kind: 'optimizers.adam', learningRate: 0.01 });
-  });
+it('importing @trainkit/optimizers mutates no shared registry', async () => {
+  const m = await importCleanly(() => import('./index'), registeredKinds);
+  // explicit registration still resolves specs: optimizerFromJSON registers on first use
+  expect(registeredKinds()).not.toContain('optimizers.adam');
+  const opt = m.optimizerFromJSON(m.adam({ learningRate: 0.01 }).toJSON());
+  expect(opt.toJSON()).toMatchObject({ kind: 'optimizers.adam', learningRate: 0.01 });
 });

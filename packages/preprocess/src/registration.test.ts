@@ -2,18 +2,13 @@
 // `"sideEffects": false` is true; preprocessFromJSON / registerPreprocessKinds register.
 import * as tf from '@tensorflow/tfjs-core';
 import { fromJSON, isRegistered, registeredKinds } from '@trainkit/core';
-import { importSideEffects, NO_SIDE_EFFECTS } from '@trainkit/test-utils';
+import { importCleanly } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 
 describe('registration', () => {
   it('importing @trainkit/preprocess registers nothing; preprocessFromJSON still resolves', async () => {
-    let pre: typeof import('./index') | undefined;
-    const added = await importSideEffects(async () => {
-      pre = await import('./index');
-      await import('./node');
-    }, registeredKinds);
-    expect(added).toEqual(NO_SIDE_EFFECTS);
-    const p = pre!;
+    const p = await importCleanly(() => import('./index'), registeredKinds);
+    await importCleanly(() => import('./node'), registeredKinds);
     expect(p.PREPROCESS_KINDS.filter((k) => isRegistered(k))).toEqual([]);
     // fitted state survives: a mean of [1, 3] and [3, 5] is [2, 4]
     const x = tf.tensor2d([

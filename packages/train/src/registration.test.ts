@@ -1,18 +1,13 @@
 // Registration is explicit (STYLE.md): importing the package mutates no shared registry, so its
 // `"sideEffects": false` is true; lossFromJSON / metricFromJSON / registerTrainKinds register.
 import { fromJSON, isRegistered, registeredKinds } from '@trainkit/core';
-import { importSideEffects, NO_SIDE_EFFECTS } from '@trainkit/test-utils';
+import { importCleanly } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 
 describe('registration', () => {
   it('importing @trainkit/train registers nothing; its FromJSON entry points still resolve', async () => {
-    let train: typeof import('./index') | undefined;
-    const added = await importSideEffects(async () => {
-      train = await import('./index');
-      await import('./node');
-    }, registeredKinds);
-    expect(added).toEqual(NO_SIDE_EFFECTS);
-    const t = train!;
+    const t = await importCleanly(() => import('./index'), registeredKinds);
+    await importCleanly(() => import('./node'), registeredKinds);
     expect(t.TRAIN_KINDS.filter((k) => isRegistered(k))).toEqual([]);
     const loss = t.lossFromJSON(t.softmaxCrossEntropy({ labelSmoothing: 0.1 }).toJSON());
     expect(loss.toJSON()).toMatchObject({ kind: 'train.softmaxCrossEntropy', labelSmoothing: 0.1 });
