@@ -1,8 +1,8 @@
 // The raster every trainkit image is drawn on: rectangles, lines, discs, 3x5 text and heat maps.
-import { ShapeError } from '@trainkit/core';
+import { assertPositiveInt, ShapeError } from '@trainkit/core';
 import { type Colormap, grey, type Rgb } from './colormaps';
 import { GLYPHS, textWidth } from './font';
-import type { PngImage } from './png';
+import { assertChannels, type PngImage } from './png';
 
 /** Options of a {@link Canvas}. */
 export interface CanvasOptions {
@@ -41,28 +41,10 @@ export class Canvas implements PngImage {
     readonly height: number,
     options: CanvasOptions = {},
   ) {
-    for (const [name, v] of [
-      ['width', width],
-      ['height', height],
-    ] as const) {
-      if (!Number.isInteger(v) || v < 1) {
-        throw new ShapeError('canvas size must be a positive integer', {
-          argument: name,
-          expected: 'an integer >= 1',
-          received: v,
-        });
-      }
-    }
-    const channels = options.channels ?? 4;
-    if (channels !== 3 && channels !== 4) {
-      throw new ShapeError('unsupported channel count', {
-        argument: 'options.channels',
-        expected: '3 (RGB) or 4 (RGBA)',
-        received: channels,
-      });
-    }
-    this.channels = channels;
-    this.data = new Uint8Array(width * height * channels).fill(255);
+    assertPositiveInt('width', width);
+    assertPositiveInt('height', height);
+    this.channels = assertChannels('options.channels', options.channels);
+    this.data = new Uint8Array(width * height * this.channels).fill(255);
     const bg = options.background;
     if (bg) this.fillRect(0, 0, width - 1, height - 1, bg);
   }

@@ -159,7 +159,7 @@ describe('encodePng', () => {
       encodePng({ width: 1, height: 1, data: new Uint8Array(2), channels: 2 as never }),
     ).toThrow(expect.objectContaining({ argument: 'image.channels', code: 'SHAPE' }));
     expect(() => encodePng({ width: 0, height: 1, data: new Uint8Array(0) })).toThrow(
-      expect.objectContaining({ argument: 'image.width', code: 'SHAPE' }),
+      expect.objectContaining({ argument: 'image.width', code: 'RANGE' }),
     );
     expect(() =>
       encodePng({ width: 1, height: 1, data: [1, 2, 3, 4] as unknown as Uint8Array }),

@@ -1,6 +1,6 @@
 // The one PNG encoder of trainkit (monitors' filters and loss curves, hpo's study plots): works in
 // Node and in browsers, no node:zlib needed.
-import { ShapeError } from '@trainkit/core';
+import { assertPositiveInt, ShapeError } from '@trainkit/core';
 import { crc32 } from './checksums';
 import { type Deflate, zlibFixed } from './zlib';
 
@@ -26,6 +26,19 @@ export interface PngOptions {
   deflate?: Deflate;
 }
 
+/** `channels` as 3 or 4 (4 when undefined); anything else is a `ShapeError` naming `argument`. */
+export function assertChannels(argument: string, channels: unknown): 3 | 4 {
+  if (channels === undefined) return 4;
+  if (channels !== 3 && channels !== 4) {
+    throw new ShapeError('unsupported channel count', {
+      argument,
+      expected: '3 (RGB) or 4 (RGBA)',
+      received: channels,
+    });
+  }
+  return channels;
+}
+
 function chunk(type: string, body: Uint8Array): Uint8Array {
   const out = new Uint8Array(12 + body.length);
   const dv = new DataView(out.buffer);
@@ -47,26 +60,9 @@ const SIGNATURE = Uint8Array.of(137, 80, 78, 71, 13, 10, 26, 10);
  */
 export function encodePng(image: PngImage, options: PngOptions = {}): Uint8Array {
   const { width, height, data } = image;
-  const channels = image.channels ?? 4;
-  if (channels !== 3 && channels !== 4) {
-    throw new ShapeError('unsupported channel count', {
-      argument: 'image.channels',
-      expected: '3 (RGB) or 4 (RGBA)',
-      received: channels,
-    });
-  }
-  for (const [name, v] of [
-    ['image.width', width],
-    ['image.height', height],
-  ] as const) {
-    if (!Number.isInteger(v) || v < 1 || v > 2 ** 31 - 1) {
-      throw new ShapeError('image size must be a positive integer', {
-        argument: name,
-        expected: 'an integer in [1, 2^31 - 1]',
-        received: v,
-      });
-    }
-  }
+  const channels = assertChannels('image.channels', image.channels);
+  assertPositiveInt('image.width', width);
+  assertPositiveInt('image.height', height);
   if (!(data instanceof Uint8Array) || data.length !== width * height * channels) {
     throw new ShapeError('pixel buffer of the wrong size', {
       argument: 'image.data',
