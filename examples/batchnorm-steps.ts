@@ -144,6 +144,6 @@ console.log(`steps to ${TARGET * 100}% validation accuracy (SGD lr ${LR}, batch 
 console.log(`  without BN: ${reach(plain)} (final ${plain[plain.length - 1]!.toFixed(3)})`);
 console.log(`  with BN:    ${reach(bn)} (final ${bn[bn.length - 1]!.toFixed(3)})`);
 const out = process.argv[2] ?? 'batchnorm-steps.png';
-writeFileSync(out, encodePng(chart([plain, bn]), deflateSync));
+writeFileSync(out, encodePng(chart([plain, bn]), { deflate: deflateSync }));
 console.log(`wrote ${out}`);
 tf.dispose([data.x, data.y]);

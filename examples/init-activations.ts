@@ -115,7 +115,7 @@ for (const s of settings) {
   lines.push(`| ${s.label} mean | ${stats.map((t) => t.mean.toExponential(1)).join(' | ')} |`);
 }
 x.dispose();
-writeFileSync(out, encodePng(draw(rows), deflateSync));
+writeFileSync(out, encodePng(draw(rows), { deflate: deflateSync }));
 writeFileSync(out.replace(/\.png$/, '.md'), `${lines.join('\n')}\n`);
 console.log(lines.join('\n'));
 console.log(`wrote ${out} (rows: ${settings.map((s) => s.label).join('; ')})`);

@@ -62,7 +62,7 @@ export async function main(out = 'preprocess-digits.png'): Promise<void> {
   const axes = pca.components.map((c) => Float32Array.from(c));
   writeFileSync(
     out,
-    encodePng(grid([cells(first), cells(recon), cells(white), axes]), deflateSync),
+    encodePng(grid([cells(first), cells(recon), cells(white), axes]), { deflate: deflateSync }),
   );
   const ratio = pca.explainedVarianceRatio;
   console.log(

@@ -49,5 +49,12 @@ export function errorCode(fn: () => unknown): string | undefined {
 /** Element-wise relative closeness of two arrays (numerics against references). */
 export { expectClose } from './expect-close';
 
+export {
+  importCleanly,
+  importSideEffects,
+  NO_SIDE_EFFECTS,
+  type RegistrySnapshot,
+  registrySnapshot,
+} from './import-side-effects';
 /** README examples kept identical to the tests that run them. */
 export { markedBody, readmeBlock, withoutImports } from './readme-block';

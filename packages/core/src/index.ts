@@ -25,18 +25,14 @@ export {
   TrainkitError,
   ValueRangeError,
 } from './errors';
-export { matchesName, namePattern } from './glob';
-export { type LayerVariableLike, type ModelLike, modelParams, selectParams } from './params';
 export {
-  adler32,
-  crc32,
-  type Deflate,
-  encodePng,
-  type PngImage,
-  reflectedCrc32,
-  toBase64,
-  zlibStored,
-} from './png';
+  type LayerVariableLike,
+  type ModelLike,
+  matchesName,
+  modelParams,
+  namePattern,
+  selectParams,
+} from './params';
 export { Rng, type RngState, toRng } from './rng';
 export {
   fromJSON,

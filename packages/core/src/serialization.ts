@@ -86,8 +86,8 @@ export function fromJSON<T = unknown>(json: unknown): T {
     throw new ConfigError(`unknown kind "${s.kind}"`, {
       argument: 'json.kind',
       expected: known.length
-        ? `a registered kind (${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}); import the package that defines it`
-        : 'a registered kind (none registered: import the package that defines it)',
+        ? `a registered kind (${known.slice(0, 20).join(', ')}${known.length > 20 ? ', ...' : ''}); call the defining package's register*Kinds() or use its *FromJSON`
+        : "a registered kind (none registered: call the defining package's register*Kinds() or use its *FromJSON)",
       received: s.kind,
     });
   }

@@ -1,12 +1,16 @@
 import { fromJSON, isTrainkitError, Rng } from '@trainkit/core';
 import { errorCode } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { cmaEsSampler } from './cma-es-sampler';
 import { contains, float, int } from './distributions';
 import { randomSampler } from './random-sampler';
+import { registerHpoKinds } from './registry';
 import type { Sampler } from './sampler';
 import { InMemoryStorage } from './storage';
 import { createStudy } from './study';
+
+// Registration is explicit: the core fromJSON below needs it.
+beforeAll(() => registerHpoKinds());
 
 const dist = (a: number[], b: number[]) => Math.hypot(...a.map((v, i) => v - b[i]!));
 

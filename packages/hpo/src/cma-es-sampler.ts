@@ -1,4 +1,4 @@
-import { assertNumber, ConfigError, fromJSON, registerKind } from '@trainkit/core';
+import { assertNumber, ConfigError } from '@trainkit/core';
 import {
   type CmaParameters,
   type CmaState,
@@ -160,11 +160,3 @@ export function cmaEsSampler(options: CmaEsOptions = {}): Sampler {
     },
   };
 }
-registerKind('hpo.cmaEsSampler', (j) => {
-  const o: CmaEsOptions = {
-    sigma0: j.sigma0 as number,
-    independentSampler: fromJSON<Sampler>(j.independentSampler),
-  };
-  if (j.populationSize !== undefined) o.populationSize = j.populationSize as number;
-  return cmaEsSampler(o);
-});

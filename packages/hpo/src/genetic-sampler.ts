@@ -1,4 +1,4 @@
-import { assertNumber, registerKind } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import {
   type Distribution,
   fromInternal,
@@ -84,10 +84,3 @@ export function geneticSampler(options: GeneticOptions = {}): Sampler {
     }),
   };
 }
-registerKind('hpo.geneticSampler', (j) =>
-  geneticSampler({
-    populationSize: j.populationSize as number,
-    tournamentSize: j.tournamentSize as number,
-    mutationScale: j.mutationScale as number,
-  }),
-);

@@ -1,4 +1,4 @@
-import { assertNumber, registerKind } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import { choleskyFactor, solveLower, solveLowerTransposed } from '@trainkit/linalg';
 import {
   type Distribution,
@@ -166,6 +166,3 @@ export function gpSampler(options: GpOptions = {}): Sampler {
     }),
   };
 }
-registerKind('hpo.gpSampler', (j) =>
-  gpSampler({ nStartupTrials: j.nStartupTrials as number, nCandidates: j.nCandidates as number }),
-);

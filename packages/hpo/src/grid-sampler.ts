@@ -1,4 +1,4 @@
-import { ConfigError, registerKind } from '@trainkit/core';
+import { ConfigError } from '@trainkit/core';
 import type { Choice, ParamValue } from './distributions';
 import type { Sampler } from './sampler';
 
@@ -75,4 +75,3 @@ export function gridSampler(grid: Record<string, readonly Choice[]>): Sampler {
     toJSON: () => ({ kind: 'hpo.gridSampler', version: 1, grid }),
   };
 }
-registerKind('hpo.gridSampler', (j) => gridSampler(j.grid as Record<string, Choice[]>));

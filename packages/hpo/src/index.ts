@@ -1,3 +1,6 @@
+// The PNG encoder is @trainkit/plot's (re-exported for existing imports); RGB images say
+// `channels: 3`, as a `Canvas` made with `{ channels: 3 }` does.
+export { encodePng, type PngImage, type PngImage as RgbImage } from '@trainkit/plot';
 export { type CmaEsOptions, cmaEsSampler } from './cma-es-sampler';
 export {
   type CrossValidateOptions,
@@ -39,7 +42,6 @@ export {
   parallelCoordinatesPng,
   slicePngs,
 } from './plots-png';
-export { encodePng, type RgbImage } from './png';
 export {
   type AshaOptions,
   ashaPruner,
@@ -50,6 +52,7 @@ export {
 } from './pruners';
 export { pruningListener } from './pruning-listener';
 export { randomSampler, sampleUniform } from './random-sampler';
+export { HPO_KINDS, prunerFromJSON, registerHpoKinds, samplerFromJSON } from './registry';
 export { type SampleContext, type Sampler, score } from './sampler';
 export { type SearchSpace, suggestSpace } from './search-space';
 export { spaceGrid } from './space-grid';

@@ -1,5 +1,4 @@
-import { deflateSync, inflateSync, crc32 as zlibCrc32 } from 'node:zlib';
-import { Rng } from '@trainkit/core';
+import { inflateSync, crc32 as zlibCrc32 } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { float } from './distributions';
 import {
@@ -9,7 +8,6 @@ import {
   parallelCoordinatesPng,
   slicePngs,
 } from './plots-png';
-import { crc32, encodePng, zlibFixed } from './png';
 import { randomSampler } from './random-sampler';
 import { createStudy } from './study';
 import type { FrozenTrial } from './trial';
@@ -69,42 +67,7 @@ const trial = (
   startedAt: 0,
 });
 
-describe('PNG encoder', () => {
-  it('computes the standard CRC-32 check value and a zlib stream node:zlib inflates exactly', () => {
-    expect(crc32(new TextEncoder().encode('123456789'))).toBe(0xcbf43926);
-    const rng = new Rng(1);
-    // runs, repeats one and many bytes back, random bytes, lengths around the 3/258 limits
-    const parts: number[] = [];
-    for (let k = 0; k < 200; k++) {
-      const kind = rng.int(0, 3);
-      const len = [0, 1, 2, 3, 4, 257, 258, 259, 600][rng.int(0, 9)]!;
-      if (kind === 0) parts.push(...new Array(len).fill(rng.int(0, 256)));
-      else if (kind === 1) for (let i = 0; i < len; i++) parts.push(rng.int(0, 256));
-      else for (let i = 0; i < len && parts.length > 40; i++) parts.push(parts[parts.length - 37]!);
-    }
-    const data = Uint8Array.from(parts);
-    expect(new Uint8Array(inflateSync(zlibFixed(data, [1, 3, 37])))).toEqual(data);
-    expect(new Uint8Array(inflateSync(zlibFixed(new Uint8Array(0))))).toEqual(new Uint8Array(0));
-  });
-
-  it('round-trips an image, pixel for pixel', () => {
-    const w = 7;
-    const h = 5;
-    const data = new Uint8Array(w * h * 3);
-    for (let i = 0; i < data.length; i++) data[i] = (i * 37) % 256;
-    const img = decodePng(encodePng({ width: w, height: h, data }));
-    expect([img.width, img.height]).toEqual([7, 5]);
-    for (let y = 0; y < h; y++)
-      for (let x = 0; x < w; x++) {
-        const p = (y * w + x) * 3;
-        expect(img.px(x, y)).toEqual([data[p], data[p + 1], data[p + 2]]);
-      }
-    // another zlib compressor plugs in
-    expect(
-      decodePng(encodePng({ width: w, height: h, data }, { deflate: deflateSync })).px(3, 2),
-    ).toEqual(img.px(3, 2));
-  });
-});
+// The encoder's own tests (CRC, zlib streams, round trips) moved with it to @trainkit/plot.
 
 describe('study plots as PNG', () => {
   // 560 x 320 plot area: x in [56, 544], y in [28, 284]; marks at x in [62, 538].

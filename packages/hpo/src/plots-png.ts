@@ -1,9 +1,8 @@
 // The study plots as PNG (same layout as the SVGs in plots.ts), rasterised here so they work in
 // Node and in the browser without a canvas.
+import { Canvas, encodePng, type Rgb, viridis } from '@trainkit/plot';
 import { toInternal } from './distributions';
 import { paramImportances } from './importance';
-import { encodePng } from './png';
-import { Canvas, type Rgb } from './raster';
 import type { FrozenTrial } from './trial';
 
 export interface PngPlotOptions {
@@ -42,25 +41,10 @@ const scale = (lo: number, hi: number, a: number, b: number) => (v: number) =>
 const complete = (trials: FrozenTrial[]) =>
   trials.filter((t) => t.state === 'complete' && Number.isFinite(t.values?.[0]));
 
-// Viridis-like ramp from dark blue (t = 0) to yellow (t = 1).
-function ramp(t: number): Rgb {
-  const stops = [
-    [68, 1, 84],
-    [59, 82, 139],
-    [33, 145, 140],
-    [94, 201, 98],
-    [253, 231, 37],
-  ];
-  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x));
-  const f = x - i;
-  return stops[i]!.map((v, k) => Math.round(v + f * (stops[i + 1]![k]! - v))) as unknown as Rgb;
-}
-
 function frame(title: string, options: PngPlotOptions, yValues?: number[]) {
   const W = options.width ?? 560;
   const H = options.height ?? 320;
-  const c = new Canvas(W, H);
+  const c = new Canvas(W, H, { channels: 3 });
   const L = PNG_MARGIN.left;
   const R = W - PNG_MARGIN.right;
   const T = PNG_MARGIN.top;
@@ -149,7 +133,7 @@ export function parallelCoordinatesPng(
         pts.push([ax(j), scale(a, b, B, T)(toInternal(t.distributions[n]!, t.params[n]!))]);
       }
       pts.push([ax(names.length), scale(lo, hi, B, T)(t.values![0]!)]);
-      const col = ramp(quality(t.values![0]!));
+      const col = viridis(quality(t.values![0]!));
       for (let k = 1; k < pts.length; k++)
         c.line(pts[k - 1]![0], pts[k - 1]![1], pts[k]![0], pts[k]![1], col);
     }

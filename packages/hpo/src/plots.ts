@@ -1,3 +1,4 @@
+import { cssRgb, viridis } from '@trainkit/plot';
 import { toInternal } from './distributions';
 import { paramImportances } from './importance';
 import type { FrozenTrial } from './trial';
@@ -16,21 +17,8 @@ function scale(lo: number, hi: number, a: number, b: number): (v: number) => num
   return (v) => a + ((v - lo) / span) * (b - a);
 }
 
-// Viridis-like ramp from dark blue (best) to yellow (worst) for objective values.
-function colour(t: number): string {
-  const stops = [
-    [68, 1, 84],
-    [59, 82, 139],
-    [33, 145, 140],
-    [94, 201, 98],
-    [253, 231, 37],
-  ];
-  const x = Math.min(1, Math.max(0, t)) * (stops.length - 1);
-  const i = Math.min(stops.length - 2, Math.floor(x));
-  const f = x - i;
-  const c = stops[i]!.map((v, k) => Math.round(v + f * (stops[i + 1]![k]! - v)));
-  return `rgb(${c.join(',')})`;
-}
+// Objective values coloured by viridis: dark (best) to yellow (worst).
+const colour = (t: number) => cssRgb(viridis(t));
 
 function frame(
   title: string,

@@ -1,4 +1,4 @@
-import { assertNumber, registerKind } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import { type FrozenTrial, lastStep } from './trial';
 
 /** Decides from intermediate values whether a running trial should stop early. */
@@ -24,7 +24,6 @@ export function nopPruner(): Pruner {
     toJSON: () => ({ kind: 'hpo.nopPruner', version: 1 }),
   };
 }
-registerKind('hpo.nopPruner', () => nopPruner());
 
 /**
  * Median stopping rule (Golovin et al. 2017, Google Vizier): prune a trial whose value at step
@@ -69,12 +68,6 @@ export function medianPruner(
     }),
   };
 }
-registerKind('hpo.medianPruner', (j) =>
-  medianPruner({
-    nStartupTrials: j.nStartupTrials as number,
-    nWarmupSteps: j.nWarmupSteps as number,
-  }),
-);
 
 export interface AshaOptions {
   /** Resource (step) of the first rung. Default 1. */
@@ -158,7 +151,6 @@ export function ashaPruner(options: AshaOptions = {}): Pruner {
     toJSON: () => ({ kind: 'hpo.ashaPruner', version: 1, ...o }),
   };
 }
-registerKind('hpo.ashaPruner', (j) => ashaPruner(j as AshaOptions));
 
 /**
  * Hyperband (Li et al. 2018) on top of ASHA: `nBrackets` brackets with early-stopping rates
@@ -205,4 +197,3 @@ export function hyperbandPruner(options: {
     }),
   };
 }
-registerKind('hpo.hyperbandPruner', (j) => hyperbandPruner(j as never));

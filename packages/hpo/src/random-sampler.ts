@@ -1,4 +1,3 @@
-import { registerKind } from '@trainkit/core';
 import { type Distribution, fromInternal, internalBounds, type ParamValue } from './distributions';
 import type { SampleContext, Sampler } from './sampler';
 
@@ -28,4 +27,3 @@ export function randomSampler(): Sampler {
     toJSON: () => ({ kind: 'hpo.randomSampler', version: 1 }),
   };
 }
-registerKind('hpo.randomSampler', () => randomSampler());

@@ -1,4 +1,4 @@
-import { assertNumber, type Rng, registerKind } from '@trainkit/core';
+import { assertNumber, type Rng } from '@trainkit/core';
 import {
   type Distribution,
   type FloatDistribution,
@@ -318,11 +318,3 @@ export function tpeSampler(options: TpeOptions = {}): Sampler {
     }),
   };
 }
-registerKind('hpo.tpeSampler', (j) =>
-  tpeSampler({
-    nStartupTrials: j.nStartupTrials as number,
-    nEiCandidates: j.nEiCandidates as number,
-    priorWeight: j.priorWeight as number,
-    multivariate: j.multivariate as boolean,
-  }),
-);

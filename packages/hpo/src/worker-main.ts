@@ -1,9 +1,9 @@
 // Entry of a worker process started by `runWorkers`: receives its config over IPC, opens the
 // shared storage, imports the objective module and runs trials until the study is full.
-import { fromJSON } from '@trainkit/core';
-import { createStudy, type Objective, type Pruner, type Sampler } from './index';
+import { createStudy, type Objective } from './index';
 import { JournalFileStorage } from './journal-storage';
 import { PostgresStorage } from './postgres-storage';
+import { prunerFromJSON, samplerFromJSON } from './registry';
 import type { Storage, StorageSpec } from './storage';
 import type { WorkerConfig } from './workers';
 
@@ -25,8 +25,8 @@ async function main(config: WorkerConfig): Promise<void> {
     name: config.studyName,
     storage,
     seed: config.seed,
-    ...(config.sampler ? { sampler: fromJSON<Sampler>(config.sampler) } : {}),
-    ...(config.pruner ? { pruner: fromJSON<Pruner>(config.pruner) } : {}),
+    ...(config.sampler ? { sampler: samplerFromJSON(config.sampler) } : {}),
+    ...(config.pruner ? { pruner: prunerFromJSON(config.pruner) } : {}),
     ...(config.directions ? { directions: config.directions } : {}),
   });
   let trials = 0;

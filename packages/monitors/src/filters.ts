@@ -1,6 +1,7 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { assertRank } from '@trainkit/core';
-import type { RgbaImage } from './png';
+import { Canvas, grey } from '@trainkit/plot';
+import type { RgbaImage } from './plot-png';
 
 /**
  * Renders conv filters `[kh, kw, cin, cout]` as an image grid: one tile per output channel,
@@ -24,10 +25,20 @@ export async function filterGrid(
   t.dispose();
   const tileW = kw * scale;
   const tileH = kh * scale;
-  const width = cols * (tileW + 1) + 1;
-  const height = rows * (tileH + 1) + 1;
-  const data = new Uint8Array(width * height * 4).fill(255);
+  const canvas = new Canvas(cols * (tileW + 1) + 1, rows * (tileH + 1) + 1);
+  const at = (ky: number, kx: number, ci: number, f: number) =>
+    values[((ky * kw + kx) * channels + ci) * cout + f]!;
   for (let f = 0; f < cout; f++) {
+    const ox = 1 + (f % cols) * (tileW + 1);
+    const oy = 1 + Math.floor(f / cols) * (tileH + 1);
+    if (channels === 1) {
+      // grey: a heat map of the filter, min-max scaled
+      const tile = Float64Array.from({ length: kh * kw }, (_, i) =>
+        at(Math.floor(i / kw), i % kw, 0, f),
+      );
+      canvas.heatmap(ox, oy, tile, kh, kw, { scale, colormap: grey });
+      continue;
+    }
     let lo = Number.POSITIVE_INFINITY;
     let hi = Number.NEGATIVE_INFINITY;
     for (let i = 0; i < kh * kw * channels; i++) {
@@ -36,23 +47,16 @@ export async function filterGrid(
       if (v > hi) hi = v;
     }
     const range = hi - lo || 1;
-    const ox = 1 + (f % cols) * (tileW + 1);
-    const oy = 1 + Math.floor(f / cols) * (tileH + 1);
-    for (let y = 0; y < tileH; y++) {
-      for (let x = 0; x < tileW; x++) {
-        const ky = Math.floor(y / scale);
-        const kx = Math.floor(x / scale);
-        const p = ((oy + y) * width + ox + x) * 4;
-        for (let c = 0; c < 3; c++) {
-          const ci = channels === 3 ? c : 0;
-          const v = values[((ky * kw + kx) * channels + ci) * cout + f]!;
-          data[p + c] = Math.round(((v - lo) / range) * 255);
-        }
-        data[p + 3] = 255;
+    const byte = (v: number) => Math.round(((v - lo) / range) * 255);
+    for (let ky = 0; ky < kh; ky++)
+      for (let kx = 0; kx < kw; kx++) {
+        const x = ox + kx * scale;
+        const y = oy + ky * scale;
+        const c = [byte(at(ky, kx, 0, f)), byte(at(ky, kx, 1, f)), byte(at(ky, kx, 2, f))] as const;
+        canvas.fillRect(x, y, x + scale - 1, y + scale - 1, c);
       }
-    }
   }
-  return { width, height, data };
+  return canvas;
 }
 
 /**

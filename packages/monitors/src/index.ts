@@ -1,3 +1,5 @@
+// The PNG encoder and its helpers come from @trainkit/plot (re-exported for existing imports).
+export { crc32, type Deflate, encodePng, toBase64, zlibStored } from '@trainkit/plot';
 export { type ActivationProbe, activationProbe, activationRecords } from './activation-probe';
 export {
   type ClassificationRecordOptions,
@@ -9,8 +11,7 @@ export { filterGrid, filterRoughness } from './filters';
 export { type HtmlReportOptions, htmlReport } from './html-report';
 export { formatJsonl, parseJsonl } from './jsonl';
 export { type Monitor, type MonitorOptions, monitor } from './monitor';
-export { linePlot, lossCurvePng, type Series } from './plot-png';
-export { crc32, type Deflate, encodePng, type RgbaImage, toBase64, zlibStored } from './png';
+export { linePlot, lossCurvePng, type RgbaImage, type Series } from './plot-png';
 export {
   type ActivationRecord,
   type BeginRecord,

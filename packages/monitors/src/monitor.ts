@@ -7,9 +7,9 @@ import {
   type TrainEndEvent,
   type TrainingListener,
 } from '@trainkit/core';
+import { encodePng, toBase64 } from '@trainkit/plot';
 import { type ActivationProbe, activationRecords } from './activation-probe';
 import { filterGrid, filterRoughness } from './filters';
-import { encodePng, toBase64 } from './png';
 import { type LayerRecord, RunLog, type StepRecord } from './records';
 import type { Sink } from './sink';
 import { histogram, summarize } from './stats';

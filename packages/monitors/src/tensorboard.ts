@@ -1,4 +1,5 @@
-import { IOError, reflectedCrc32 } from '@trainkit/core';
+import { IOError } from '@trainkit/core';
+import { reflectedCrc32 } from '@trainkit/plot';
 import type { Histogram } from './records';
 
 /** CRC-32C (Castagnoli, reflected polynomial 0x82F63B78), as TFRecord uses. */

@@ -8,6 +8,7 @@ export type { StatAxis } from './layout';
 export { MinMax, type MinMaxOptions } from './min-max';
 export { PCA, type PCAOptions, type PCASketch, type PCASolver } from './pca';
 export { type PerImageWhitenOptions, perImageWhiten } from './per-image-whiten';
+export { PREPROCESS_KINDS, preprocessFromJSON, registerPreprocessKinds } from './registry';
 export { Standardize, type StandardizeOptions } from './standardize';
 export { Whiten, type WhitenMethod, type WhitenOptions } from './whiten';
 export { ZeroCenter } from './zero-center';

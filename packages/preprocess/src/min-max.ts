@@ -1,4 +1,4 @@
-import { assertNumber, registerKind, type Serialized, ValueRangeError } from '@trainkit/core';
+import { assertNumber, ValueRangeError } from '@trainkit/core';
 import { FeatureScaler, type ScalerOptions } from './feature-scaler';
 import type { FeatureMoments } from './moments';
 
@@ -61,10 +61,3 @@ export class MinMax extends FeatureScaler {
     return { featureRange: this.featureRange };
   }
 }
-
-registerKind('preprocess.minMax', (j: Serialized) =>
-  new MinMax({
-    axis: j.axis as MinMaxOptions['axis'],
-    featureRange: j.featureRange as [number, number],
-  }).restore(j.state),
-);

@@ -1,9 +1,13 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fromJSON, isTrainkitError } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, fixture, flat, take } from '../test/helpers';
 import { PCA, type PCAOptions } from './pca';
+import { registerPreprocessKinds } from './registry';
+
+// Registration is explicit: the core fromJSON below needs it.
+beforeAll(() => registerPreprocessKinds());
 
 interface Case {
   nComponents: number;

@@ -1,11 +1,4 @@
-import {
-  assertNumber,
-  assertOneOf,
-  ConfigError,
-  registerKind,
-  type Serialized,
-  ValueRangeError,
-} from '@trainkit/core';
+import { assertNumber, assertOneOf, ConfigError, ValueRangeError } from '@trainkit/core';
 import type { EigenPairs, RangeFinder } from '@trainkit/linalg';
 import type { CenteredRows } from './centered-rows';
 import { CovarianceTransform, type LinearMap } from './covariance-transform';
@@ -348,19 +341,3 @@ export class PCA extends CovarianceTransform {
     return this.linearMap(this.result);
   }
 }
-
-registerKind('preprocess.pca', (j: Serialized) =>
-  new PCA({
-    ...(j.nComponents === null || j.nComponents === undefined
-      ? {}
-      : { nComponents: j.nComponents as number }),
-    whiten: j.whiten as boolean,
-    solver: j.solver as PCASolver,
-    oversamples: j.oversamples as number,
-    iterations: j.iterations as number | 'auto',
-    // Saved before the Krylov range finder existed: subspace iteration, as then.
-    rangeFinder: (j.rangeFinder as RangeFinder | undefined) ?? 'subspace',
-    seed: j.seed as number,
-    sketch: (j.sketch as PCASketch | undefined) ?? 'auto',
-  }).restore(j.state),
-);

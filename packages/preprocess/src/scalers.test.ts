@@ -1,11 +1,15 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fromJSON, isTrainkitError } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { expectClose, fixture, flat, take } from '../test/helpers';
 import { MinMax } from './min-max';
+import { registerPreprocessKinds } from './registry';
 import { Standardize } from './standardize';
 import { ZeroCenter } from './zero-center';
+
+// Registration is explicit: the core fromJSON below needs it.
+beforeAll(() => registerPreprocessKinds());
 
 interface Scalers {
   x: number[][];

@@ -1,4 +1,3 @@
-import { registerKind, type Serialized } from '@trainkit/core';
 import { FeatureScaler, type ScalerOptions } from './feature-scaler';
 import type { FeatureMoments } from './moments';
 
@@ -58,11 +57,3 @@ export class Standardize extends FeatureScaler {
     return { withMean: this.withMean, withStd: this.withStd };
   }
 }
-
-registerKind('preprocess.standardize', (j: Serialized) =>
-  new Standardize({
-    axis: j.axis as StandardizeOptions['axis'],
-    withMean: j.withMean as boolean,
-    withStd: j.withStd as boolean,
-  }).restore(j.state),
-);

@@ -1,11 +1,4 @@
-import {
-  assertNumber,
-  assertOneOf,
-  ConfigError,
-  registerKind,
-  type Serialized,
-  ValueRangeError,
-} from '@trainkit/core';
+import { assertNumber, assertOneOf, ConfigError, ValueRangeError } from '@trainkit/core';
 import { symmetricEigen } from '@trainkit/linalg';
 import { CovarianceTransform, type LinearMap } from './covariance-transform';
 import type { CovarianceMoments } from './moments';
@@ -161,7 +154,3 @@ export class Whiten extends CovarianceTransform {
     return this.fittedMap;
   }
 }
-
-registerKind('preprocess.whiten', (j: Serialized) =>
-  new Whiten({ method: j.method as WhitenMethod, epsilon: j.epsilon as number }).restore(j.state),
-);

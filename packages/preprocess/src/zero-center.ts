@@ -1,4 +1,3 @@
-import { registerKind, type Serialized } from '@trainkit/core';
 import { FeatureScaler, type ScalerOptions } from './feature-scaler';
 import type { FeatureMoments } from './moments';
 
@@ -22,7 +21,3 @@ export class ZeroCenter extends FeatureScaler {
     return { shift: m.mean.slice(), scale: new Float64Array(m.features).fill(1) };
   }
 }
-
-registerKind('preprocess.zeroCenter', (j: Serialized) =>
-  new ZeroCenter({ axis: j.axis as ScalerOptions['axis'] }).restore(j.state),
-);

@@ -78,4 +78,5 @@ export {
 } from './metrics/precision-recall-f1';
 export { type TopKAccuracyOptions, topKAccuracy } from './metrics/top-k-accuracy';
 export { type ProgressBarOptions, type ProgressStream, progressBar } from './progress-bar';
+export { lossFromJSON, metricFromJSON, registerTrainKinds, TRAIN_KINDS } from './registry';
 export type { Forward } from './train-step';

@@ -2,13 +2,9 @@
 // engine in a worker thread): the model from its topology JSON, the loss from its JSON. Started
 // by file name from data-parallel-fit.ts (a build entry of its own).
 import * as tfl from '@tensorflow/tfjs-layers';
-import { fromJSON, type Serialized } from '@trainkit/core';
+import type { Serialized } from '@trainkit/core';
 import type { Loss } from './losses/loss';
-// The losses register their kinds on import.
-import './losses/binary-cross-entropy';
-import './losses/mean-squared-error';
-import './losses/multiclass-hinge';
-import './losses/softmax-cross-entropy';
+import { lossFromJSON } from './registry';
 
 /** What `fit` sends each worker once. */
 export interface ReplicaArgs {
@@ -22,5 +18,5 @@ export async function buildReplica(
   args: ReplicaArgs,
 ): Promise<{ model: tfl.LayersModel; loss: Loss }> {
   const model = await tfl.models.modelFromJSON({ modelTopology: args.topology } as never);
-  return { model, loss: fromJSON<Loss>(args.loss) };
+  return { model, loss: lossFromJSON(args.loss) };
 }

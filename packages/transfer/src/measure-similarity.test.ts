@@ -1,7 +1,7 @@
 import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
-import { ConfigError } from '@trainkit/core';
+import { ConfigError, Rng } from '@trainkit/core';
 import { errorCode, expectNoLeaks } from '@trainkit/test-utils';
 import { describe, expect, it } from 'vitest';
 import { measureSimilarity, ridgeProbe } from './measure-similarity';
@@ -165,6 +165,28 @@ describe('measureSimilarity', () => {
       measureSimilarity(model, { x, y: tf.zeros([10], 'int32') }, { layers: ['nope'] }),
     ).toThrow(/options.layers\[0\]|no layer/);
     tf.dispose([x, yf, y5]);
+    model.dispose();
+  });
+
+  it("draws its subset with core's Rng: the first sampleSize of new Rng(seed).permutation(n)", () => {
+    const model = knownFeatures();
+    const x = tf.tensor2d(xs, [N, 16]);
+    // Examples outside the expected subset carry a third class: one of them in the sample
+    // would make chance 1/3 instead of 1/2.
+    const inSubset = new Set(new Rng(5).permutation(N).slice(0, 300));
+    const rule = labelBy((r) => (r[0]! > r[1]! ? 1 : 0));
+    const y = tf.tensor1d(
+      rule.map((v, i) => (inSubset.has(i) ? v : 2)),
+      'int32',
+    );
+    const opts = { layers: ['top'], sampleSize: 300, seed: 5 };
+    const sim = measureSimilarity(model, { x, y }, opts);
+    expect(sim.chance).toBe(0.5);
+    expect(measureSimilarity(model, { x, y }, { ...opts, seed: 6 }).chance).toBeCloseTo(1 / 3);
+    expect(errorCode(() => measureSimilarity(model, { x, y }, { ...opts, seed: -1 }))).toBe(
+      'RANGE',
+    );
+    tf.dispose([x, y]);
     model.dispose();
   });
 });

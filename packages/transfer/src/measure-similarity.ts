@@ -5,6 +5,7 @@ import {
   assertPositiveInt,
   ConfigError,
   DTypeError,
+  Rng,
   ShapeError,
   ValueRangeError,
 } from '@trainkit/core';
@@ -23,7 +24,7 @@ export interface MeasureSimilarityOptions {
   topLayer?: string | number;
   /** Also probe the raw inputs (a linear classifier on pixels). Default true. */
   pixels?: boolean;
-  /** Examples used (a seeded random subset of the data). Default 600. */
+  /** Examples used (a seeded random subset of the data, drawn with core's `Rng`). Default 600. */
   sampleSize?: number;
   /** Ridge strengths tried, relative to the mean squared code norm. Default `[1e-3, 1e-2, 1e-1, 1]`. */
   ridge?: number[];
@@ -31,7 +32,7 @@ export interface MeasureSimilarityOptions {
   threshold?: number;
   /** Codes longer than this are average-pooled over height and width. Default 20,000. */
   maxFeatures?: number;
-  /** Seed of the subset and of the two folds. Default 0. */
+  /** Seed of the subset and of the two folds (core `Rng`, a non-negative integer). Default 0. */
   seed?: number;
   /** Examples per forward pass. Default 64. */
   batchSize?: number;
@@ -131,7 +132,7 @@ export function measureSimilarity(
   ridge.forEach((r, k) => {
     assertNumber(`options.ridge[${k}]`, r, { min: 0, exclusiveMin: true });
   });
-  const seed = assertNumber('options.seed', options.seed ?? 0, { integer: true });
+  const seed = assertNumber('options.seed', options.seed ?? 0, { integer: true, min: 0 });
   const batchSize = assertPositiveInt('options.batchSize', options.batchSize ?? 64);
   const topIndex = resolveLayerIndex(model, options.topLayer ?? -2, 'options.topLayer');
   const topName = model.layers[topIndex]!.name;
@@ -146,7 +147,7 @@ export function measureSimilarity(
   // Seeded subset, then labels to dense class ids.
   const labelsAll = y.dataSync() as Int32Array;
   const n0 = labelsAll.length;
-  const order = permutation(n0, seed);
+  const order = new Rng(seed).permutation(n0);
   const pick = order.slice(0, Math.min(sampleSize, n0));
   const classes = [...new Set(Array.from(pick, (i) => labelsAll[i]!))].sort((a, b) => a - b);
   if (classes.length < 2 || pick.length < 4 * classes.length) {
@@ -226,24 +227,6 @@ export function measureSimilarity(
     examples: pick.length,
     reason,
   };
-}
-
-/** Fisher-Yates permutation of 0..n-1 from a small seeded generator (mulberry32). */
-function permutation(n: number, seed: number): Int32Array {
-  let s = seed >>> 0;
-  const rand = () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-  const p = Int32Array.from({ length: n }, (_, i) => i);
-  for (let i = n - 1; i > 0; i--) {
-    const j = Math.floor(rand() * (i + 1));
-    [p[i], p[j]] = [p[j]!, p[i]!];
-  }
-  return p;
 }
 
 /**

@@ -27,6 +27,7 @@ const prints: Record<string, RegExp> = {
   monitors: /report runs\/a\/report\.html/,
   optimizers:
     /fitted kernel \[ '(0\.99\d|1\.0[01]\d)', '-(1\.99\d|2\.0[01]\d)', '0\.(49|50)\d' \][\s\S]*frozen 'features' kernel changed: false/,
+  plot: /loss curve: \d+ bytes[\s\S]*heat map corners: \[ 68, 1, 84 \] \[ 253, 231, 37 \]/,
   preprocess: /PCA keeps 3 of 20 components/,
   regularizers: /unit norms after max-norm \[ '3\.000'/,
   train: /test accuracy 0\.9\d\d|test accuracy 1\.000/,

@@ -37,7 +37,7 @@ function series(r: LearningRateFinderResult): Series[] {
 
 /** The curve as PNG bytes (x: log10 of the rate). */
 export function lrFindPng(r: LearningRateFinderResult): Uint8Array {
-  return encodePng(linePlot(series(r)), nodeDeflate);
+  return encodePng(linePlot(series(r)), { deflate: nodeDeflate });
 }
 
 /** A self-contained page (inline SVG, no script, no network). */

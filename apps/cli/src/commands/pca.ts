@@ -124,11 +124,11 @@ export async function pcaCommand(parsed: Parsed, log: (s: string) => void): Prom
       ],
       { width: 640, height: 360 },
     );
-    writeFileAtomic(join(out, 'spectrum.png'), encodePng(plot, nodeDeflate));
+    writeFileAtomic(join(out, 'spectrum.png'), encodePng(plot, { deflate: nodeDeflate }));
     const top = pca.components.slice(0, 16);
     writeFileAtomic(
       join(out, 'components.png'),
-      encodePng(componentsImage(top, ds.shape), nodeDeflate),
+      encodePng(componentsImage(top, ds.shape), { deflate: nodeDeflate }),
     );
     log(
       `saved: ${resolve(out, 'transform.json')}, spectrum.png (variance per component), components.png (top ${top.length} components)`,

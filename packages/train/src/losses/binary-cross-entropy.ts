@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, registerKind, type Serialized } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import { assertSameShape, type Loss, makeLoss } from './loss';
 
 export interface BinaryCrossEntropyOptions {
@@ -43,7 +43,3 @@ export function binaryCrossEntropy(options: BinaryCrossEntropyOptions = {}): Los
     { fromLogits, epsilon: eps },
   );
 }
-
-registerKind('train.binaryCrossEntropy', (j: Serialized) =>
-  binaryCrossEntropy(j as BinaryCrossEntropyOptions),
-);

@@ -1,12 +1,16 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { ConfigError, fromJSON, ShapeError, ValueRangeError } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerTrainKinds } from '../registry';
 import { binaryCrossEntropy } from './binary-cross-entropy';
 import type { Loss } from './loss';
 import { meanSquaredError } from './mean-squared-error';
 import { multiclassHinge } from './multiclass-hinge';
 import { softmaxCrossEntropy } from './softmax-cross-entropy';
+
+// Registration is explicit: the core fromJSON below needs it.
+beforeAll(() => registerTrainKinds());
 
 const value = (loss: Loss, y: tf.Tensor, p: tf.Tensor) => {
   const l = loss(y, p);

@@ -1,5 +1,4 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { registerKind } from '@trainkit/core';
 import { assertSameShape, type Loss, makeLoss } from './loss';
 
 /**
@@ -18,5 +17,3 @@ export function meanSquaredError(): Loss {
     {},
   );
 }
-
-registerKind('train.meanSquaredError', () => meanSquaredError());

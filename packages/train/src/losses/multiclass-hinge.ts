@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, registerKind, type Serialized } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import { type Loss, makeLoss } from './loss';
 import { oneHotTargets } from './one-hot-targets';
 
@@ -32,7 +32,3 @@ export function multiclassHinge(options: MulticlassHingeOptions = {}): Loss {
     { margin },
   );
 }
-
-registerKind('train.multiclassHinge', (j: Serialized) =>
-  multiclassHinge(j as MulticlassHingeOptions),
-);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, registerKind, type Serialized } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import { type Loss, makeLoss } from './loss';
 import { oneHotTargets } from './one-hot-targets';
 
@@ -42,7 +42,3 @@ export function softmaxCrossEntropy(options: SoftmaxCrossEntropyOptions = {}): L
     { fromLogits, labelSmoothing: eps, epsilon: clip },
   );
 }
-
-registerKind('train.softmaxCrossEntropy', (j: Serialized) =>
-  softmaxCrossEntropy(j as SoftmaxCrossEntropyOptions),
-);

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, registerKind, type Serialized } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import { assertSameShape, labelForm } from '../losses/loss';
 import { type Metric, makeMetric } from './metric';
 
@@ -42,5 +42,3 @@ export function accuracy(options: AccuracyOptions = {}): Metric {
   };
   return makeMetric('train.accuracy', 'acc', fn, { threshold });
 }
-
-registerKind('train.accuracy', (j: Serialized) => accuracy(j as AccuracyOptions));

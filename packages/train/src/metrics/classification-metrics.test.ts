@@ -2,16 +2,20 @@ import * as tf from '@tensorflow/tfjs-core';
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError, fromJSON, ShapeError, ValueRangeError } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import fixture from '../../fixtures/classification-metrics.json';
 import { evaluateFunction } from '../evaluate';
 import { evaluate } from '../fit';
 import { softmaxCrossEntropy } from '../losses/softmax-cross-entropy';
+import { registerTrainKinds } from '../registry';
 import { accuracy } from './accuracy';
 import { classificationReport } from './classification-report';
 import { confusionMatrix } from './confusion-matrix';
 import type { Metric } from './metric';
 import { f1Score, precision, recall } from './precision-recall-f1';
+
+// Registration is explicit: the core fromJSON below needs it.
+beforeAll(() => registerTrainKinds());
 
 type Case = (typeof fixture.cases)[number];
 const KEYS = ['precision', 'recall', 'f1'] as const;

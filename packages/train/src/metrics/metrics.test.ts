@@ -1,10 +1,14 @@
 import * as tf from '@tensorflow/tfjs-core';
 import { fromJSON, ShapeError, ValueRangeError } from '@trainkit/core';
 import { expectNoLeaks } from '@trainkit/test-utils';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { registerTrainKinds } from '../registry';
 import { accuracy } from './accuracy';
 import type { Metric } from './metric';
 import { topKAccuracy } from './top-k-accuracy';
+
+// Registration is explicit: the core fromJSON below needs it.
+beforeAll(() => registerTrainKinds());
 
 const value = (m: Metric, y: tf.Tensor, p: tf.Tensor) => {
   const l = m(y, p);

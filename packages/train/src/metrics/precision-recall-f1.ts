@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, assertOneOf, registerKind, type Serialized } from '@trainkit/core';
+import { assertNumber, assertOneOf } from '@trainkit/core';
 import { type Average, classificationReport, scoreOf } from './classification-report';
 import { type ConfusionMatrixOptions, confusionMatrix } from './confusion-matrix';
 import { type Metric, makeMetric } from './metric';
@@ -120,7 +120,3 @@ export function recall(options: ClassificationMetricOptions = {}): Metric {
 export function f1Score(options: ClassificationMetricOptions = {}): Metric {
   return classificationMetric('f1', 'f1', options);
 }
-
-registerKind('train.precision', (j: Serialized) => precision(j as ClassificationMetricOptions));
-registerKind('train.recall', (j: Serialized) => recall(j as ClassificationMetricOptions));
-registerKind('train.f1Score', (j: Serialized) => f1Score(j as ClassificationMetricOptions));

@@ -1,5 +1,5 @@
 import * as tf from '@tensorflow/tfjs-core';
-import { assertNumber, registerKind, type Serialized } from '@trainkit/core';
+import { assertNumber } from '@trainkit/core';
 import { oneHotTargets } from '../losses/one-hot-targets';
 import { type Metric, makeMetric } from './metric';
 
@@ -28,5 +28,3 @@ export function topKAccuracy(options: TopKAccuracyOptions = {}): Metric {
     });
   return makeMetric('train.topKAccuracy', name, fn, { k });
 }
-
-registerKind('train.topKAccuracy', (j: Serialized) => topKAccuracy(j as TopKAccuracyOptions));

@@ -1,16 +1,43 @@
-// A small PNG encoder that runs in Node and in the browser (no node:zlib): 8-bit RGB, filter
-// None, and a zlib stream compressed with fixed-Huffman deflate (RFC 1951, 3.2.6) whose LZ77
-// only looks one pixel back and one row up, which is what flat-coloured plots repeat.
+// zlib streams (RFC 1950) for PNG's IDAT without node:zlib: stored blocks, or one fixed-Huffman
+// deflate block (RFC 1951, 3.2.6) whose LZ77 only looks a few chosen distances back (one pixel,
+// one row), which is what flat-coloured plots repeat.
+import { adler32 } from './checksums';
 
-import { adler32, encodePng as encodeCorePng } from '@trainkit/core';
+/** A deflate compressor writing the zlib format (RFC 1950), e.g. Node's `zlib.deflateSync`. */
+export type Deflate = (data: Uint8Array) => Uint8Array;
 
-export { crc32 } from '@trainkit/core';
+function withAdler(out: Uint8Array, data: Uint8Array): Uint8Array {
+  const ad = adler32(data);
+  const o = out.length - 4;
+  out[o] = ad >>> 24;
+  out[o + 1] = (ad >>> 16) & 0xff;
+  out[o + 2] = (ad >>> 8) & 0xff;
+  out[o + 3] = ad & 0xff;
+  return out;
+}
 
-/** An 8-bit RGB image, row-major. */
-export interface RgbImage {
-  width: number;
-  height: number;
-  data: Uint8Array;
+/**
+ * A zlib stream of stored (uncompressed) deflate blocks: valid everywhere, no compression.
+ * @example encodePng(image, { deflate: zlibStored })
+ */
+export function zlibStored(data: Uint8Array): Uint8Array {
+  const blocks = Math.max(1, Math.ceil(data.length / 65535));
+  const out = new Uint8Array(2 + data.length + blocks * 5 + 4);
+  out[0] = 0x78;
+  out[1] = 0x01;
+  let o = 2;
+  for (let b = 0; b < blocks; b++) {
+    const start = b * 65535;
+    const len = Math.min(65535, data.length - start);
+    out[o++] = b === blocks - 1 ? 1 : 0;
+    out[o++] = len & 0xff;
+    out[o++] = len >>> 8;
+    out[o++] = ~len & 0xff;
+    out[o++] = (~len >>> 8) & 0xff;
+    out.set(data.subarray(start, start + len), o);
+    o += len;
+  }
+  return withAdler(out, data);
 }
 
 class BitWriter {
@@ -67,8 +94,9 @@ const lastIndexAtMost = (table: number[], v: number) => {
 };
 
 /**
- * A zlib stream (RFC 1950) of `data`: one fixed-Huffman deflate block, greedy matches at the
- * given distances only (e.g. one pixel and one row back).
+ * A zlib stream of `data`: one fixed-Huffman deflate block, greedy matches at the given
+ * distances only (e.g. one pixel and one row back). The PNG encoder's default compressor.
+ * @example zlibFixed(rows, [4, 1, width * 4 + 1]) // RGBA: a pixel back, a byte back, a row up
  */
 export function zlibFixed(data: Uint8Array, distances: number[] = [1]): Uint8Array {
   const w = new BitWriter();
@@ -106,25 +134,5 @@ export function zlibFixed(data: Uint8Array, distances: number[] = [1]): Uint8Arr
   out[0] = 0x78; // deflate, 32K window
   out[1] = 0x01; // no preset dictionary, fastest; (0x78 * 256 + 0x01) % 31 === 0
   out.set(body, 2);
-  const adler = adler32(data);
-  out[out.length - 4] = adler >>> 24;
-  out[out.length - 3] = (adler >>> 16) & 0xff;
-  out[out.length - 2] = (adler >>> 8) & 0xff;
-  out[out.length - 1] = adler & 0xff;
-  return out;
-}
-
-/**
- * PNG bytes of an RGB image. `deflate` may replace the built-in compressor with any zlib-format
- * one (e.g. node:zlib's `deflateSync`) for smaller files.
- */
-export function encodePng(
-  image: RgbImage,
-  options: { deflate?: (raw: Uint8Array) => Uint8Array } = {},
-): Uint8Array {
-  const stride = image.width * 3 + 1;
-  return encodeCorePng(image, {
-    channels: 3,
-    deflate: options.deflate ?? ((raw) => zlibFixed(raw, [3, 1, stride])),
-  });
+  return withAdler(out, data);
 }
