@@ -91,6 +91,9 @@ describe('training smoke tests of the big families (wasm + @trainkit/backend ker
       'resnet18 16x16',
       () => resnet({ depth: 18, inputShape: [16, 16, 3], numClasses: 4 }),
       [16, 16, 3],
+      // At 3e-3 a batch of 8 through 8 batch-normed blocks can spike above its first loss (seen
+      // once in CI-like load: 24 draws gave a spike to 1.3 at step 5); at 1e-3 it falls smoothly.
+      1e-3,
     ],
     ['cifarResnet20 8x8', () => cifarResnet({ inputShape: [8, 8, 3], numClasses: 4 }), [8, 8, 3]],
   ];
