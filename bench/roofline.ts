@@ -237,7 +237,13 @@ async function preprocessEngine(n: number): Promise<Syrk | string> {
   // Warm-up: V8 tiers the kernels up to TurboFan in the background.
   for (let i = 0; i < 3; i++) one();
   for (let i = 0; i < 3; i++) await two();
-  return { one, two, close: () => workers.forEach((w) => w.terminate()) };
+  return {
+    one,
+    two,
+    close: () => {
+      for (const w of workers) void w.terminate();
+    },
+  };
 }
 
 async function tfjsMatMul(n: number): Promise<() => Promise<number>> {
