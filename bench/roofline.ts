@@ -148,6 +148,13 @@ function runPeak(
   return JSON.parse(r.stdout.trim().split('\n').pop() as string);
 }
 
+/** The 1-thread wasm SIMD mul+add peak in GFLOP/s (best of `rounds`), for profile.ts. */
+export async function measurePeak(rounds = 3): Promise<number> {
+  const p = runPeak(await assemble(peakWat(false), false), [], rounds);
+  if (typeof p === 'string') throw new Error(p);
+  return Math.max(...p.one);
+}
+
 // ------------------------------------------------------------------ the GEMMs
 function scalarGemm(n: number): number {
   // C = A B, i-k-j order (unit stride inner loop), Float32Array storage, JS double arithmetic.
