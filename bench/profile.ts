@@ -131,7 +131,7 @@ const inKernels = all.reduce((a, b) => a + b.ms, 0) / steps;
 const flops = all.reduce((a, b) => a + b.flops, 0) / steps;
 const gf = (f: number, ms: number) => (ms > 0 ? f / ms / 1e6 : 0);
 console.log(
-  `${which} (${training ? 'training step, batch 64' : 'forward, batch 1, 224x224'}) on ${tf.getBackend()} via useFastBackend (${info.name}): ${total.toFixed(1)} CPU ms per ${training ? 'step' : 'forward'} (wall ${wall.toFixed(1)} ms), ${inKernels.toFixed(1)} inside kernels, ${(flops / 1e9).toFixed(3)} GFLOP counted -> ${gf(flops, total).toFixed(1)} GFLOP/s overall; roofline (wasm SIMD mul+add peak, 1 thread) ${peak.toFixed(1)} GFLOP/s; ${steps} runs`,
+  `${which} (${training ? 'training step, batch 64' : 'forward, batch 1, 224x224'}) on ${tf.getBackend()} via useFastBackend (${info.name}): ${total.toFixed(1)} CPU ms per ${training ? 'step' : 'forward'} (wall ${wall.toFixed(1)} ms), ${inKernels.toFixed(1)} inside kernels, ${(flops / 1e9).toFixed(3)} GFLOP counted -> ${gf(flops, total).toFixed(1)} GFLOP/s overall; roofline (wasm SIMD mul+add peak, 1 thread, per CPU second) ${peak.toFixed(1)} GFLOP/s; ${steps} runs`,
 );
 console.log(
   '\n| kernel [input shapes] | calls | CPU ms | share | GFLOP | GFLOP/s | of roofline |\n|---|---|---|---|---|---|---|',
