@@ -170,7 +170,7 @@ export async function main(): Promise<void> {
   // Warm-up: one forward of each (XNNPACK operator set-up, V8 tier-up).
   for (const [k, b] of batches) if (b === 1) await forwardMs(nets[k] as tfl.LayersModel, 1, 2);
   const x = tf.randomNormal([64 * FIT_STEPS, 32, 32, 3], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniformInt([64 * FIT_STEPS], 0, 10, { seed: 2 }), 10);
+  const y = tf.oneHot(tf.randomUniformInt([64 * FIT_STEPS], 0, 10, 2), 10);
   const small = smallResNet();
   // Training FLOPs of one step: 64 x 6 x forward multiply-adds (as bench/run.ts counts them).
   const smallFlops = trainingFlopsPerImage(small) * 64;

@@ -303,7 +303,7 @@ export async function main(): Promise<void> {
   );
   const plain = await assemble(peakWat(false), false);
   const fused = await assemble(peakWat(true), true);
-  const relaxedHere = WebAssembly.validate(fused);
+  const relaxedHere = WebAssembly.validate(fused as Uint8Array<ArrayBuffer>);
   console.log(
     `WebAssembly.validate(f32x4.relaxed_madd) in this Node (${process.version}): ${relaxedHere}`,
   );
