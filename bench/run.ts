@@ -1,7 +1,10 @@
 // trainkit's headline benchmark: one SGD training step (batch 64) of LeNet-5 and a small
 // ResNet on every available tfjs backend, interleaved with PyTorch in the same run.
 //   pnpm bench                 (from the repo root; BENCH_ROUNDS=n for more rounds)
-// It ends with `trainkit train`'s default job beside its PyTorch twin (bench/cli-job.ts).
+// It ends with `trainkit train`'s default job beside its PyTorch twin (bench/cli-job.ts), one
+// Fashion-MNIST epoch through `trainkit train` beside its twin, the wasm SIMD roofline
+// (roofline.ts), the goal rows (goal-rows.ts: ResNet-18/VGG-16 at 224x224, the small ResNet
+// through fit) and per-kernel profiles against the roofline (profile.ts); see BENCHMARKS.md.
 import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
