@@ -1,8 +1,11 @@
 // trainkit's headline benchmark: one SGD training step (batch 64) of LeNet-5 and a small
 // ResNet on every available tfjs backend, interleaved with PyTorch in the same run.
 //   pnpm bench                 (from the repo root; BENCH_ROUNDS=n for more rounds)
-// It ends with `trainkit train`'s default job beside its PyTorch twin (bench/cli-job.ts).
-import { spawn } from 'node:child_process';
+// It ends with `trainkit train`'s default job beside its PyTorch twin (bench/cli-job.ts), one
+// Fashion-MNIST epoch through `trainkit train` beside its twin, the wasm SIMD roofline
+// (roofline.ts), the goal rows (goal-rows.ts: ResNet-18/VGG-16 at 224x224, the small ResNet
+// through fit) and per-kernel profiles against the roofline (profile.ts); see BENCHMARKS.md.
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import '@tensorflow/tfjs-backend-cpu';
@@ -270,6 +273,48 @@ async function main() {
     console.log('\n--- cli-job.ts');
     const job = (await import(`${here}cli-job.ts`)) as { main: () => Promise<unknown> };
     await job.main();
+  }
+  // Issue 17's remaining "Must show" rows (each skippable): one Fashion-MNIST epoch through
+  // `trainkit train` beside its PyTorch twin (BENCH_CLI_EPOCH_FRACTION=f: the first f of the
+  // data, e.g. 0.25; BENCH_SKIP_CLI_EPOCH=1 skips), the wasm SIMD roofline (BENCH_SKIP_ROOFLINE),
+  // the goal rows: ResNet-18/VGG-16 forward at 224x224 and the small ResNet through `fit`
+  // (BENCH_SKIP_GOAL), the per-kernel profiles against the roofline (BENCH_SKIP_PROFILE).
+  if (process.env.BENCH_SKIP_CLI_EPOCH === undefined) {
+    console.log('\n--- cli-job.ts --dataset fashion-mnist --epochs 1');
+    const job = (await import(`${here}cli-job.ts`)) as {
+      main: (o: object) => Promise<unknown>;
+    };
+    await job.main({
+      dataset: 'fashion-mnist',
+      epochs: 1,
+      variants: 'default',
+      fraction: Number(process.env.BENCH_CLI_EPOCH_FRACTION ?? 1),
+    });
+  }
+  let peak: number | undefined;
+  if (process.env.BENCH_SKIP_ROOFLINE === undefined) {
+    console.log('\n--- roofline.ts');
+    const roof = (await import(`${here}roofline.ts`)) as {
+      main: () => Promise<unknown>;
+      measurePeak: () => Promise<number>;
+    };
+    await roof.main();
+    peak = await roof.measurePeak();
+  }
+  if (process.env.BENCH_SKIP_GOAL === undefined) {
+    console.log('\n--- goal-rows.ts');
+    const goal = (await import(`${here}goal-rows.ts`)) as { main: () => Promise<unknown> };
+    await goal.main();
+  }
+  if (process.env.BENCH_SKIP_PROFILE === undefined) {
+    for (const m of ['lenet', 'resnet', 'resnet18', 'vgg16']) {
+      console.log(`\n--- profile.ts ${m}`);
+      // A fresh process per model: profile.ts re-registers every kernel of the backend.
+      spawnSync(process.execPath, [...process.execArgv, `${here}profile.ts`, m], {
+        stdio: 'inherit',
+        env: { ...process.env, ...(peak === undefined ? {} : { PROFILE_PEAK: String(peak) }) },
+      });
+    }
   }
   // The other hot paths, each measured against its own baseline in this run
   // (BENCH_ONLY_TRAINING=1 skips them).

@@ -7,7 +7,10 @@ dense 84 + ReLU, dense 10; Glorot-uniform kernels, zero biases), same optimizer 
 batch 32, 6 epochs, a shuffle per epoch, loss and accuracy summed each step, validation each
 epoch. Prints one JSON line: the training seconds (the loop with its validation, as trainkit's
 "trained ... in X s" line) and the test accuracy.
-  OMP_PROC_BIND=true OMP_PLACES=cores /usr/bin/python3 bench/torch_cli_job.py [threads] [epochs]
+  OMP_PROC_BIND=true OMP_PLACES=cores /usr/bin/python3 bench/torch_cli_job.py [threads] [epochs] [dataset]
+dataset: `embedded` (default, the subset above) or `fashion-mnist`: the full set (60,000 train,
+10,000 test) from $TRAINKIT_DATA/fashion-mnist or ../shared/data/fashion-mnist, as
+`trainkit train --dataset fashion-mnist` finds it (same 10% stratified validation split).
 """
 import gzip
 import json
@@ -21,10 +24,27 @@ from torch import nn
 
 threads = int(sys.argv[1]) if len(sys.argv) > 1 else 2
 epochs = int(sys.argv[2]) if len(sys.argv) > 2 else 6
+dataset = sys.argv[3] if len(sys.argv) > 3 else 'embedded'
 torch.set_num_threads(threads)
 torch.manual_seed(42)
 rng = np.random.default_rng(42)
-assets = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..', 'packages', 'data', 'assets')
+root = os.path.join(os.path.dirname(os.path.abspath(__file__)), '..')
+if dataset == 'embedded':
+    assets = os.path.join(root, 'packages', 'data', 'assets')
+    names = {part: (f'fashion-mnist-{part}-images-idx3-ubyte.gz', f'fashion-mnist-{part}-labels-idx1-ubyte.gz')
+             for part in ('train', 'test')}
+elif dataset == 'fashion-mnist':
+    assets = next(d for d in [os.path.join(os.environ.get('TRAINKIT_DATA', '/nonexistent'), 'fashion-mnist'),
+                              os.path.join(root, '..', 'shared', 'data', 'fashion-mnist')]
+                  if os.path.exists(os.path.join(d, 'train-images-idx3-ubyte.gz')))
+    names = {'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
+             'test': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')}
+elif os.path.exists(os.path.join(dataset, 'train-images-idx3-ubyte.gz')):  # a folder (cli-job.ts's part)
+    assets = dataset
+    names = {'train': ('train-images-idx3-ubyte.gz', 'train-labels-idx1-ubyte.gz'),
+             'test': ('t10k-images-idx3-ubyte.gz', 't10k-labels-idx1-ubyte.gz')}
+else:
+    raise SystemExit(f'unknown dataset {dataset!r}: embedded, fashion-mnist or an IDX folder')
 
 
 def idx(name):
@@ -36,8 +56,8 @@ def idx(name):
 
 
 def load(part):
-    x = idx(f'fashion-mnist-{part}-images-idx3-ubyte.gz').astype(np.float32) / 255.0
-    y = idx(f'fashion-mnist-{part}-labels-idx1-ubyte.gz').astype(np.int64)
+    x = idx(names[part][0]).astype(np.float32) / 255.0
+    y = idx(names[part][1]).astype(np.int64)
     return torch.from_numpy(x[:, None, :, :].copy()), torch.from_numpy(y.copy())
 
 
