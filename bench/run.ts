@@ -47,7 +47,7 @@ async function makeRunner(backend: string, name: ModelName): Promise<Runner> {
   await tf.setBackend(backend);
   const model = builders[name]();
   const x = tf.randomNormal([BATCH, ...inputShape[name]], 0, 1, 'float32', 1);
-  const y = tf.oneHot(tf.randomUniformInt([BATCH], 0, 10, { seed: 2 }), 10);
+  const y = tf.oneHot(tf.randomUniformInt([BATCH], 0, 10, 2), 10);
   return { model, opt: tf.train.sgd(LR), x, y };
 }
 async function timeSteps(backend: string, r: Runner, steps: number): Promise<number[]> {
@@ -315,6 +315,16 @@ async function main() {
         env: { ...process.env, ...(peak === undefined ? {} : { PROFILE_PEAK: String(peak) }) },
       });
     }
+  }
+  // The browser demo's ms/step in headless Chromium (bench/demo-browser.ts; BENCH_SKIP_DEMO=1
+  // skips it) and @trainkit/linalg's GEMM beside tfjs's matMul (bench/linalg-gemm.ts).
+  for (const [file, skip] of [
+    ['demo-browser.ts', 'BENCH_SKIP_DEMO'],
+    ['linalg-gemm.ts', 'BENCH_SKIP_GEMM'],
+  ] as const) {
+    if (process.env[skip] !== undefined || !existsSync(`${here}${file}`)) continue;
+    console.log(`\n--- ${file}`);
+    spawnSync(process.execPath, [...process.execArgv, `${here}${file}`], { stdio: 'inherit' });
   }
   // The other hot paths, each measured against its own baseline in this run
   // (BENCH_ONLY_TRAINING=1 skips them).
