@@ -1,7 +1,7 @@
 /**
  * The shared GEMM engine of @trainkit/linalg (issue 17's starting point for conv kernels):
  * `C = A B` in float32 on one thread and on worker threads, beside the tfjs wasm backend's
- * `matMul` (XNNPACK) on the same shapes in the same run. Not part of `pnpm bench`.
+ * `matMul` (XNNPACK) on the same shapes in the same run (in `pnpm bench`; BENCH_SKIP_GEMM=1 skips).
  *
  *   npx tsx --conditions=@trainkit/source bench/linalg-gemm.ts      (from the repo root)
  *
