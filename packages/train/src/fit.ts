@@ -1,7 +1,7 @@
 import type * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { assertPositiveInt, ConfigError, type Logs, modelParams } from '@trainkit/core';
-import type { TrainData } from './batches';
+import { isTensorData, type TrainData } from './batches';
 import {
   type EvaluateOptions,
   type EvaluateWithReportOptions,
@@ -11,6 +11,7 @@ import {
 import { type FitOptions, type FitResult, fitLoop, sayOnce } from './fit-function';
 import { softmaxCrossEntropy } from './losses/softmax-cross-entropy';
 import type { ShardFactory } from './shards';
+import { checkStepMemory } from './step-memory';
 import type { Forward } from './train-step';
 
 /** The part of a tfjs-layers `LayersModel` that `fit` uses. */
@@ -58,6 +59,9 @@ export async function fit(
   options: FitOptions,
 ): Promise<FitResult> {
   const forward = modelForward(model);
+  // A batch the wasm heap cannot hold is refused before the first step (it would crash the backend).
+  if (options?.batchSize !== undefined || isTensorData(data))
+    checkStepMemory(model as Parameters<typeof checkStepMemory>[0], options?.batchSize ?? 32);
   const params = modelParams(model);
   const shards = await replicaShards(model, data, params, options);
   return fitLoop(params, forward, data, options, shards);

@@ -79,4 +79,5 @@ export {
 export { type TopKAccuracyOptions, topKAccuracy } from './metrics/top-k-accuracy';
 export { type ProgressBarOptions, type ProgressStream, progressBar } from './progress-bar';
 export { lossFromJSON, metricFromJSON, registerTrainKinds, TRAIN_KINDS } from './registry';
+export { checkStepMemory, stepHeapBytes, WASM_HEAP_MAX_BYTES } from './step-memory';
 export type { Forward } from './train-step';
