@@ -1,11 +1,10 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { classifierHead } from './classifier-head';
+import { type HeadLayout, withHead } from './classifier-head';
 import {
   type BaseOptions,
   call,
   checkOptions,
   inlineActivation,
-  poolFeatures,
   resolveBase,
   resolveRate,
   separateActivation,
@@ -50,6 +49,16 @@ const ALEXNET: AlexNetLayout = {
   minSize: 63,
 };
 
+// Dropout before each 4096-unit layer (torchvision's order), then the logits fc8.
+const ALEXNET_HEAD: HeadLayout = {
+  reduce: { kind: 'flatten', name: 'flatten' },
+  hidden: [
+    { name: 'fc6', units: 4096, dropoutBefore: 'dropout6' },
+    { name: 'fc7', units: 4096, dropoutBefore: 'dropout7' },
+  ],
+  output: 'fc8',
+};
+
 /** Builds an AlexNet-family network (AlexNet, ZFNet) from its layout. */
 export function alexnetFamily(
   layout: AlexNetLayout,
@@ -87,19 +96,7 @@ export function alexnetFamily(
       x = call(pool, x);
     }
   });
-  if (!o.includeTop) {
-    return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: layout.name });
-  }
-  x = classifierHead(x, o, {
-    reduce: { kind: 'flatten', name: 'flatten' },
-    hidden: [
-      { name: 'fc6', units: 4096, dropoutBefore: 'dropout6' },
-      { name: 'fc7', units: 4096, dropoutBefore: 'dropout7' },
-    ],
-    rate,
-    output: 'fc8',
-  });
-  return tfl.model({ inputs: input, outputs: x, name: layout.name });
+  return withHead(input, x, o, { ...ALEXNET_HEAD, rate }, layout.name);
 }
 
 /**

@@ -1,9 +1,9 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf, ConfigError } from '@trainkit/core';
-import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
-import { type BaseOptions, checkOptions, poolFeatures, resolveBase } from './common';
+import { AVGPOOL_FC_HEAD, withHead } from './classifier-head';
+import { type BaseOptions, checkOptions, resolveBase } from './common';
 import { registerArchitectureLayers } from './register-layers';
-import { basicBlock, bnAct, conv } from './resnet-blocks';
+import { basicBlock, blockOptionsOf, bnAct, conv } from './resnet-blocks';
 
 /** Depths 6n+2 of the CIFAR ResNets in He et al. 2016, Table 6. */
 export type CifarResNetDepth = 20 | 32 | 44 | 56 | 110;
@@ -47,12 +47,7 @@ export function cifarResnet(options: CifarResNetOptions = {}): tfl.LayersModel {
     kernelInitializer: 'heNormal',
   });
   registerArchitectureLayers();
-  const blockOptions = {
-    activation: o.activation,
-    negativeSlope: o.negativeSlope,
-    kernelInitializer: o.kernelInitializer,
-    shortcut: shortcut === 'A' ? ('pad' as const) : ('projection' as const),
-  };
+  const blockOptions = blockOptionsOf(o, shortcut === 'A' ? 'pad' : 'projection');
   const n = (depth - 2) / 6;
   const input = tfl.input({ shape: o.inputShape, name: 'input' });
   let x = bnAct(conv(input, 'conv1', 16, 3, 1, o.kernelInitializer), o);
@@ -62,7 +57,5 @@ export function cifarResnet(options: CifarResNetOptions = {}): tfl.LayersModel {
     }
   });
   const name = `resnet${depth}${shortcut}`;
-  if (!o.includeTop) return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name });
-  x = classifierHead(x, o, AVGPOOL_FC_HEAD);
-  return tfl.model({ inputs: input, outputs: x, name });
+  return withHead(input, x, o, AVGPOOL_FC_HEAD, name);
 }

@@ -1,5 +1,5 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { call, inlineActivation, type Resolved, separateActivation } from './common';
+import { call, inlineActivation, poolFeatures, type Resolved, separateActivation } from './common';
 
 /** One hidden dense layer of a classifier head, with its dropout layer before or after it. */
 export interface HiddenDense {
@@ -64,3 +64,20 @@ export const AVGPOOL_FC_HEAD: HeadLayout = {
   hidden: [],
   output: 'fc',
 };
+
+/**
+ * A builder's model from its input and feature volume: with `includeTop`, the classifier head of
+ * `layout` on top; without, the features (pooled as `o.pooling` says).
+ */
+export function withHead(
+  input: tfl.SymbolicTensor,
+  features: tfl.SymbolicTensor,
+  o: Resolved,
+  layout: HeadLayout,
+  name: string,
+): tfl.LayersModel {
+  const outputs = o.includeTop
+    ? classifierHead(features, o, layout)
+    : poolFeatures(features, o.pooling);
+  return tfl.model({ inputs: input, outputs, name });
+}

@@ -1,14 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf } from '@trainkit/core';
-import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
-import {
-  type BaseOptions,
-  call,
-  checkOptions,
-  poolFeatures,
-  resolveBase,
-  resolveRate,
-} from './common';
+import { AVGPOOL_FC_HEAD, withHead } from './classifier-head';
+import { type BaseOptions, call, checkOptions, resolveBase, resolveRate } from './common';
 import { convUnit, type InceptionBlockFilters, inceptionBlock } from './inception-block';
 
 /** Options of {@link inceptionV1}. */
@@ -94,9 +87,11 @@ export function inceptionV1(options: InceptionV1Options = {}): tfl.LayersModel {
     const pool = POOL_AFTER[name];
     if (pool) x = call(maxpool(pool, pool === 'maxpool4' ? 2 : 3), x);
   }
-  if (!o.includeTop) {
-    return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'googlenet' });
-  }
-  x = classifierHead(x, o, { ...AVGPOOL_FC_HEAD, rate, dropoutBeforeOutput: 'dropout' });
-  return tfl.model({ inputs: input, outputs: x, name: 'googlenet' });
+  return withHead(
+    input,
+    x,
+    o,
+    { ...AVGPOOL_FC_HEAD, rate, dropoutBeforeOutput: 'dropout' },
+    'googlenet',
+  );
 }

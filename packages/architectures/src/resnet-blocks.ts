@@ -12,6 +12,19 @@ export interface BlockOptions {
   shortcut: 'projection' | 'pad';
 }
 
+/** The block options of a resolved builder's settings, with the `shortcut` of its family. */
+export function blockOptionsOf(
+  o: Pick<BlockOptions, 'activation' | 'negativeSlope' | 'kernelInitializer'>,
+  shortcut: BlockOptions['shortcut'] = 'projection',
+): BlockOptions {
+  return {
+    activation: o.activation,
+    ...(o.negativeSlope === undefined ? {} : { negativeSlope: o.negativeSlope }),
+    kernelInitializer: o.kernelInitializer,
+    shortcut,
+  };
+}
+
 // torchvision BatchNorm2d defaults: eps 1e-5, momentum 0.1 (tfjs momentum 0.9).
 function bn(x: tfl.SymbolicTensor, name: string): tfl.SymbolicTensor {
   return call(tfl.layers.batchNormalization({ name, epsilon: 1e-5, momentum: 0.9 }), x);

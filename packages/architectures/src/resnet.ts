@@ -1,8 +1,8 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { assertOneOf, ConfigError } from '@trainkit/core';
-import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
-import { type BaseOptions, call, checkOptions, poolFeatures, resolveBase } from './common';
-import { basicBlock, bnAct, bottleneckBlock, conv } from './resnet-blocks';
+import { AVGPOOL_FC_HEAD, withHead } from './classifier-head';
+import { type BaseOptions, call, checkOptions, resolveBase } from './common';
+import { basicBlock, blockOptionsOf, bnAct, bottleneckBlock, conv } from './resnet-blocks';
 
 /** ImageNet ResNet depths (He et al. 2016, Table 1). */
 export type ResNetDepth = 18 | 34 | 50 | 101 | 152;
@@ -54,12 +54,7 @@ export function resnet(options: ResNetOptions = {}): tfl.LayersModel {
     minSize: 1,
     kernelInitializer: 'heNormal',
   });
-  const blockOptions = {
-    activation: o.activation,
-    negativeSlope: o.negativeSlope,
-    kernelInitializer: o.kernelInitializer,
-    shortcut: 'projection' as const,
-  };
+  const blockOptions = blockOptionsOf(o);
   const input = tfl.input({ shape: o.inputShape, name: 'input' });
   let x: tfl.SymbolicTensor;
   if (stem === 'imagenet') {
@@ -83,7 +78,5 @@ export function resnet(options: ResNetOptions = {}): tfl.LayersModel {
     }
   });
   const name = `resnet${depth}`;
-  if (!o.includeTop) return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name });
-  x = classifierHead(x, o, AVGPOOL_FC_HEAD);
-  return tfl.model({ inputs: input, outputs: x, name });
+  return withHead(input, x, o, AVGPOOL_FC_HEAD, name);
 }

@@ -1,7 +1,7 @@
 import * as tfl from '@tensorflow/tfjs-layers';
-import { AVGPOOL_FC_HEAD, classifierHead } from './classifier-head';
-import { type BaseOptions, checkOptions, poolFeatures, resolveBase } from './common';
-import { basicBlock, bnAct, conv } from './resnet-blocks';
+import { AVGPOOL_FC_HEAD, withHead } from './classifier-head';
+import { type BaseOptions, checkOptions, resolveBase } from './common';
+import { basicBlock, blockOptionsOf, bnAct, conv } from './resnet-blocks';
 
 /** Options of {@link smallResnet}. */
 export type SmallResNetOptions = BaseOptions;
@@ -22,19 +22,10 @@ export function smallResnet(options: SmallResNetOptions = {}): tfl.LayersModel {
     minSize: 1,
     kernelInitializer: 'heNormal',
   });
-  const blockOptions = {
-    activation: o.activation,
-    negativeSlope: o.negativeSlope,
-    kernelInitializer: o.kernelInitializer,
-    shortcut: 'projection' as const,
-  };
+  const blockOptions = blockOptionsOf(o);
   const input = tfl.input({ shape: o.inputShape, name: 'input' });
   let x = bnAct(conv(input, 'conv1', 32, 3, 1, o.kernelInitializer), o);
   x = basicBlock(x, 'layer1.0', 32, 1, blockOptions);
   x = basicBlock(x, 'layer1.1', 32, 1, blockOptions);
-  if (!o.includeTop) {
-    return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name: 'small_resnet' });
-  }
-  x = classifierHead(x, o, AVGPOOL_FC_HEAD);
-  return tfl.model({ inputs: input, outputs: x, name: 'small_resnet' });
+  return withHead(input, x, o, AVGPOOL_FC_HEAD, 'small_resnet');
 }

@@ -1,13 +1,12 @@
 import * as tfl from '@tensorflow/tfjs-layers';
 import { ConfigError } from '@trainkit/core';
-import { classifierHead } from './classifier-head';
+import { type HeadLayout, withHead } from './classifier-head';
 import {
   activationLayer,
   type BaseOptions,
   call,
   checkOptions,
   inlineActivation,
-  poolFeatures,
   resolveBase,
   resolveFlag,
   resolveRate,
@@ -28,6 +27,16 @@ export interface VggOptions extends BaseOptions {
 }
 
 // Filters per conv in each of the 5 blocks (Simonyan & Zisserman 2015, Table 1).
+// Dropout after each 4096-unit layer (Keras' layer names), then the logits `predictions`.
+const VGG_HEAD: HeadLayout = {
+  reduce: { kind: 'flatten', name: 'flatten' },
+  hidden: [
+    { name: 'fc1', units: 4096, dropoutAfter: 'dropout1' },
+    { name: 'fc2', units: 4096, dropoutAfter: 'dropout2' },
+  ],
+  output: 'predictions',
+};
+
 const CONFIGS: Record<VggDepth, number[][]> = {
   11: [[64], [128], [256, 256], [512, 512], [512, 512]],
   13: [
@@ -109,17 +118,5 @@ export function vgg(options: VggOptions = {}): tfl.LayersModel {
     });
     x = call(tfl.layers.maxPooling2d({ name: `block${b + 1}_pool`, poolSize: 2, strides: 2 }), x);
   });
-  if (!o.includeTop) {
-    return tfl.model({ inputs: input, outputs: poolFeatures(x, o.pooling), name });
-  }
-  x = classifierHead(x, o, {
-    reduce: { kind: 'flatten', name: 'flatten' },
-    hidden: [
-      { name: 'fc1', units: 4096, dropoutAfter: 'dropout1' },
-      { name: 'fc2', units: 4096, dropoutAfter: 'dropout2' },
-    ],
-    rate,
-    output: 'predictions',
-  });
-  return tfl.model({ inputs: input, outputs: x, name });
+  return withHead(input, x, o, { ...VGG_HEAD, rate }, name);
 }
