@@ -1,13 +1,3 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig({
-  entry: { index: 'src/index.ts', node: 'src/node.ts' },
-  format: ['esm', 'cjs'],
-  // Entry points share one copy of each module in CommonJS too (tsup splits ESM only by
-  // default): one RunLog, one Dataset class, one error class per package at run time.
-  splitting: true,
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
-});
+export default packageBuild({ entry: { index: 'src/index.ts', node: 'src/node.ts' } });

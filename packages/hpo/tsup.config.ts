@@ -1,15 +1,7 @@
-import { defineConfig } from 'tsup';
+import { packageBuild } from '../../tsup.shared';
 
-export default defineConfig({
+// import.meta.url in the CommonJS build (workers.ts finds worker-main beside itself)
+export default packageBuild({
   entry: ['src/index.ts', 'src/node.ts', 'src/worker-main.ts'],
-  // import.meta.url in the CommonJS build (workers.ts finds worker-main beside itself)
   shims: true,
-  format: ['esm', 'cjs'],
-  // Entry points share one copy of each module in CommonJS too (tsup splits ESM only by
-  // default): one RunLog, one Dataset class, one error class per package at run time.
-  splitting: true,
-  dts: true,
-  sourcemap: true,
-  clean: true,
-  target: 'es2022',
 });
