@@ -9,9 +9,7 @@
 //     asked for), ms between batch events after the first 2; PyTorch: apps/cli/python/torch_bench.py.
 //   npx tsx --conditions=@trainkit/source goal-rows.ts      (from bench/)
 //   GOAL_ROUNDS=n (default 3), GOAL_SKIP_BIG=1 (no batch-32 rows), GOAL_VGG_BATCH=n (force it)
-import { spawn } from 'node:child_process';
-import { existsSync, readFileSync } from 'node:fs';
-import { createInterface } from 'node:readline';
+import { readFileSync } from 'node:fs';
 import * as tf from '@tensorflow/tfjs-core';
 import type * as tfl from '@tensorflow/tfjs-layers';
 import { resnet, vgg } from '@trainkit/architectures';
@@ -20,6 +18,7 @@ import type { TrainingListener } from '@trainkit/core';
 import { sgd } from '@trainkit/optimizers';
 import { fit, softmaxCrossEntropy } from '@trainkit/train';
 import { forwardMacs, smallResNet, trainingFlopsPerImage } from './models';
+import { startPython } from './python-worker';
 
 const here = new URL('.', import.meta.url).pathname;
 const median = (xs: number[]) => {
@@ -34,43 +33,6 @@ const loadAverage = () => {
     return '?';
   }
 };
-
-interface Py {
-  ask(line: string): Promise<number[]>;
-  close(): void;
-  hello: Record<string, unknown>;
-}
-async function python(script: string, threads: number): Promise<Py | string> {
-  const exe = process.env.PYTHON ?? '/usr/bin/python3';
-  if (!existsSync(exe)) return `no ${exe}`;
-  const child = spawn(exe, [script, String(threads)], {
-    env: { ...process.env, OMP_PROC_BIND: 'true', OMP_PLACES: 'cores' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => {
-    const { value, done } = await lines.next();
-    if (done) throw new Error(stderr.trim().split('\n').at(-1) ?? 'python exited');
-    return JSON.parse(value as string);
-  };
-  try {
-    const hello = await next();
-    return {
-      hello,
-      ask: async (line) => {
-        child.stdin.write(`${line}\n`);
-        return (await next()).ms;
-      },
-      close: () => child.stdin.end(),
-    };
-  } catch (e) {
-    return `PyTorch unavailable (${(e as Error).message})`;
-  }
-}
 
 async function forwardMs(model: tfl.LayersModel, batch: number, reps: number): Promise<number[]> {
   const x = tf.randomUniform([batch, 224, 224, 3]);
@@ -127,10 +89,10 @@ export async function main(): Promise<void> {
   console.log(
     `goal rows: useFastBackend() -> ${tf.getBackend()} (${JSON.stringify(info).slice(0, 120)}), node ${process.version}, ${rounds} rounds, load average ${loadAverage()}`,
   );
-  const t2 = await python(`${here}torch_goal.py`, 2);
-  const t1 = await python(`${here}torch_goal.py`, 1);
-  const s2 = await python(`${here}../apps/cli/python/torch_bench.py`, 2);
-  const s1 = await python(`${here}../apps/cli/python/torch_bench.py`, 1);
+  const t2 = await startPython(`${here}torch_goal.py`, 2);
+  const t1 = await startPython(`${here}torch_goal.py`, 1);
+  const s2 = await startPython(`${here}../apps/cli/python/torch_bench.py`, 2);
+  const s1 = await startPython(`${here}../apps/cli/python/torch_bench.py`, 1);
   if (typeof t2 === 'string') console.log(`PyTorch: ${t2}`);
   else console.log(`PyTorch ${t2.hello.torch}: ${JSON.stringify(t2.hello.params)} parameters`);
 

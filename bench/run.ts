@@ -5,9 +5,8 @@
 // Fashion-MNIST epoch through `trainkit train` beside its twin, the wasm SIMD roofline
 // (roofline.ts), the goal rows (goal-rows.ts: ResNet-18/VGG-16 at 224x224, the small ResNet
 // through fit) and per-kernel profiles against the roofline (profile.ts); see BENCHMARKS.md.
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { createInterface } from 'node:readline';
 import '@tensorflow/tfjs-backend-cpu';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
@@ -17,6 +16,7 @@ import { createDataParallelTrainer, type DataParallelTrainer } from '@trainkit/b
 import { sgd } from '@trainkit/optimizers';
 import { softmaxCrossEntropy } from '@trainkit/train';
 import { lenet5, sgdStep, smallResNet, trainingFlopsPerImage } from './models';
+import { startPython } from './python-worker';
 
 const BATCH = 64;
 const LR = 0.01;
@@ -124,35 +124,13 @@ interface Torch {
   version: string;
 }
 async function startTorch(threads = 2): Promise<Torch | string> {
-  const python = process.env.PYTHON ?? '/usr/bin/python3';
-  if (!existsSync(python)) return `no ${python}`;
-  const child = spawn(python, [`${here}../apps/cli/python/torch_bench.py`, String(threads)], {
-    env: { ...process.env, OMP_PROC_BIND: 'true', OMP_PLACES: 'cores' },
-    stdio: ['pipe', 'pipe', 'pipe'],
-  });
-  let stderr = '';
-  child.stderr.on('data', (d) => {
-    stderr += d;
-  });
-  const lines = createInterface({ input: child.stdout })[Symbol.asyncIterator]();
-  const next = async () => {
-    const { value, done } = await lines.next();
-    if (done) throw new Error(stderr.trim().split('\n').at(-1) ?? 'python exited');
-    return JSON.parse(value as string);
+  const py = await startPython(`${here}../apps/cli/python/torch_bench.py`, threads);
+  if (typeof py === 'string') return py;
+  return {
+    version: `${py.hello.torch}, ${py.hello.threads} threads`,
+    run: (name, steps) => py.ask(`${name} ${steps}`),
+    close: py.close,
   };
-  try {
-    const hello = await next();
-    return {
-      version: `${hello.torch}, ${hello.threads} threads`,
-      run: async (name, steps) => {
-        child.stdin.write(`${name} ${steps}\n`);
-        return (await next()).ms;
-      },
-      close: () => child.stdin.end(),
-    };
-  } catch (e) {
-    return `PyTorch unavailable (${(e as Error).message})`;
-  }
 }
 
 // ---------------------------------------------------------------- the run
