@@ -78,7 +78,7 @@ export function checkStepMemory(
   );
   const advice =
     fits >= 1
-      ? `batchSize ${fits} or less (batchSize ${fits} with accumulateSteps ${Math.ceil(batchSize / fits)} keeps an effective batch of ${batchSize} or more)`
+      ? `a batch of ${fits} or fewer (${fits} with ${Math.ceil(batchSize / fits)} accumulation steps keeps an effective batch of ${batchSize} or more)`
       : 'a smaller model or input size (not even one example fits)';
   throw new ConfigError(
     `a training step at batch ${batchSize} needs about ${gib(need)} of the wasm backend's memory, which holds at most ${gib(WASM_HEAP_MAX_BYTES)}`,

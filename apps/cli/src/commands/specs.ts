@@ -156,6 +156,13 @@ export const trainSpec: CommandSpec = {
     },
     { name: 'batch-size', type: 'int', min: 1, default: 32, help: 'batch size' },
     {
+      name: 'accumulate-steps',
+      type: 'int',
+      min: 1,
+      default: 1,
+      help: 'average the gradients of this many batches per update (an effective batch of batch-size x this, in the memory of one batch)',
+    },
+    {
       name: 'replicas',
       type: 'int',
       min: 1,
@@ -242,6 +249,13 @@ export const transferSpec: CommandSpec = {
     },
     { name: 'epochs', type: 'int', min: 1, default: 3, help: 'epochs' },
     { name: 'batch-size', type: 'int', min: 1, default: 32, help: 'batch size' },
+    {
+      name: 'accumulate-steps',
+      type: 'int',
+      min: 1,
+      default: 1,
+      help: 'average the gradients of this many batches per update (an effective batch of batch-size x this, in the memory of one batch)',
+    },
     {
       name: 'lr',
       type: 'number',

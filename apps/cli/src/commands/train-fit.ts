@@ -158,6 +158,7 @@ export async function fitRun(a: {
       optimizer: a.optimizer,
       epochs: o.epochs,
       batchSize: o.batchSize,
+      accumulateSteps: o.accumulateSteps ?? 1,
       rng: o.seed,
       penalties: penalties(o),
       ...replicaOptions(a.parsed),

@@ -68,6 +68,8 @@ export type TrainOptions = {
   clip?: number;
   epochs: number;
   batchSize: number;
+  /** Batches whose mean gradient makes one update (runs saved before the flag: 1). */
+  accumulateSteps?: number;
   validation: number;
 };
 

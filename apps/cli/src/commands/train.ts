@@ -10,7 +10,6 @@ import { summary } from '@trainkit/architectures';
 import {
   type GradientTransformation,
   IOError,
-  isTrainkitError,
   ShapeError,
   type TrainingListener,
 } from '@trainkit/core';
@@ -23,6 +22,7 @@ import type { Parsed } from '../args';
 import { loadDataset } from '../datasets';
 import { startBackend } from '../runtime';
 import { UsageError } from '../usage-error';
+import { namingTheFlag, TRAINING_FLAGS } from './flag-errors';
 import {
   fitRun,
   type ResumePoint,
@@ -65,6 +65,7 @@ const FLAG_OF: Record<string, string> = {
   dir: '--resume',
   'checkpoint.json': '--resume',
   path: '--resume',
+  ...TRAINING_FLAGS,
 };
 
 /**
@@ -80,18 +81,8 @@ export async function train(
   try {
     return await trainRun(parsed, log, hooks);
   } catch (e) {
-    throw namingTheFlag(e);
+    throw namingTheFlag(e, FLAG_OF);
   }
-}
-
-/** A library error about `x`, `dir`, ... named by the user's flag instead. */
-function namingTheFlag(e: unknown): unknown {
-  if (!isTrainkitError(e) || e.argument === undefined) return e;
-  const root = e.argument.split(/[.[]/)[0] as string;
-  const flag = FLAG_OF[e.argument] ?? FLAG_OF[root];
-  if (flag === undefined || !e.message.startsWith(`${e.argument}: `)) return e;
-  const Ctor = e.constructor as new (m: string, d: { argument: string; cause: unknown }) => Error;
-  return new Ctor(e.message.slice(e.argument.length + 2), { argument: flag, cause: e });
 }
 
 async function trainRun(
@@ -125,7 +116,7 @@ async function trainRun(
     if (configSaved) writeJson(join(dir, 'config.json'), config);
     const run = runListeners(o, dir, hooks, log);
     log(
-      `training: ${o.epochs} epochs of ${setup.stepsPerEpoch} steps, batch ${o.batchSize}, ${o.optimizer} lr ${o.lr}${o.schedule !== 'constant' ? ` (${o.schedule})` : ''}${point.checkpoint ? `, resuming at epoch ${point.checkpoint.epoch} (step ${point.checkpoint.step}${point.checkpoint.batch ? `, batch ${point.checkpoint.batch} of epoch ${point.checkpoint.epoch + 1}` : ''})` : ''}; run folder ${dir}`,
+      `training: ${o.epochs} epochs of ${setup.stepsPerEpoch} steps, batch ${o.batchSize}${(o.accumulateSteps ?? 1) > 1 ? ` (gradients of ${o.accumulateSteps} batches per update)` : ''}, ${o.optimizer} lr ${o.lr}${o.schedule !== 'constant' ? ` (${o.schedule})` : ''}${point.checkpoint ? `, resuming at epoch ${point.checkpoint.epoch} (step ${point.checkpoint.step}${point.checkpoint.batch ? `, batch ${point.checkpoint.batch} of epoch ${point.checkpoint.epoch + 1}` : ''})` : ''}; run folder ${dir}`,
     );
     const fitted = await fitRun({
       o,
@@ -283,7 +274,10 @@ async function prepareModel(
   const initialized = r.resume ? 0 : initialize(model, initName, o.seed);
   const params = summary(model).totals.params;
   const stepsPerEpoch = Math.ceil(data.train.size / o.batchSize);
-  const optimizer = buildOptimizer(o, stepsPerEpoch * o.epochs, stepsPerEpoch);
+  // Schedules count updates: with accumulation, one per group of batches (an epoch's last, shorter
+  // group included, since groups never span epochs).
+  const updatesPerEpoch = Math.ceil(stepsPerEpoch / (o.accumulateSteps ?? 1));
+  const optimizer = buildOptimizer(o, updatesPerEpoch * o.epochs, updatesPerEpoch);
   if (r.resume) await restoreAllWeights(model, point.files, join(r.dir, 'model'));
   return { initName, initialized, params, stepsPerEpoch, optimizer };
 }

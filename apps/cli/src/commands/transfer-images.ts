@@ -255,6 +255,9 @@ export async function transferImages(
         metrics: [accuracy()],
         optimizer,
         epochs: o.epochs as number,
+        // the batches' size, for fit's memory check (the batches come from the files)
+        batchSize: o.batchSize as number,
+        accumulateSteps: o.accumulateSteps as number,
         rng: seed,
         progress: process.stdout.isTTY === true && !process.env.CI,
         listeners: [

@@ -21,6 +21,7 @@ import type { Parsed } from '../args';
 import { loadDataset } from '../datasets';
 import { startBackend } from '../runtime';
 import { UsageError } from '../usage-error';
+import { namingTheFlag, TRAINING_FLAGS } from './flag-errors';
 import { isImageFolder, transferImages } from './transfer-images';
 
 /** Resizes images and converts grey <-> RGB so they fit the model's input. Caller owns the result. */
@@ -57,6 +58,14 @@ interface SimilarityLike {
 }
 
 export async function transferCommand(parsed: Parsed, log: (s: string) => void): Promise<number> {
+  try {
+    return await transferRun(parsed, log);
+  } catch (e) {
+    throw namingTheFlag(e, TRAINING_FLAGS);
+  }
+}
+
+async function transferRun(parsed: Parsed, log: (s: string) => void): Promise<number> {
   const o = parsed.options;
   await startBackend(o.backend as 'auto', log);
   const spec = parsed.positionals[0] as string;
@@ -216,6 +225,7 @@ export async function transferCommand(parsed: Parsed, log: (s: string) => void):
       optimizer,
       epochs: o.epochs as number,
       batchSize: o.batchSize as number,
+      accumulateSteps: o.accumulateSteps as number,
       rng: seed,
       progress: process.stdout.isTTY === true && !process.env.CI,
       listeners: [
