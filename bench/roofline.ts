@@ -2,7 +2,7 @@
 // 128-bit wasm SIMD float32 arithmetic, one thread and two worker threads, from a hand-written
 // loop of independent multiply-add chains; relaxed SIMD's fused f32x4.relaxed_madd where the
 // runtime validates it (and, in a child Node with --experimental-wasm-relaxed-simd, what it
-// would give); then a large square GEMM in scalar JavaScript, in preprocess's 4x8 f32x4 GEMM
+// would give); then a large square GEMM in scalar JavaScript, in @trainkit/linalg's 4x8 f32x4 GEMM
 // engine (its `syrk` kernel, one and two threads over one shared memory), in tfjs wasm
 // (`tf.matMul`: XNNPACK, and trainkit's installed kernels) and in PyTorch's sgemm (2 threads and
 // 1 thread), alternated round by round in the same run.
@@ -15,7 +15,7 @@ import { Worker } from 'node:worker_threads';
 import '@tensorflow/tfjs-backend-wasm';
 import * as tf from '@tensorflow/tfjs-core';
 import { installFastKernels } from '@trainkit/backend';
-import { Arena, kernelModule } from '../packages/preprocess/src/kernels/engine';
+import { Arena, kernelModule } from '@trainkit/linalg';
 
 const here = new URL('.', import.meta.url).pathname;
 const median = (xs: number[]) => {
@@ -60,8 +60,8 @@ function peakWat(fused: boolean): string {
 }
 
 async function assemble(wat: string, relaxed: boolean): Promise<Uint8Array> {
-  // wabt is preprocess's build tool (it assembles its kernels); borrowed from there.
-  const req = createRequire(`${here}../packages/preprocess/package.json`);
+  // wabt is linalg's build tool (it assembles its kernels); borrowed from there.
+  const req = createRequire(`${here}../packages/linalg/package.json`);
   const wabt = await (
     req('wabt') as () => Promise<{
       parseWat(
@@ -180,7 +180,7 @@ function scalarGemm(n: number): number {
 }
 
 /**
- * FLOPs preprocess's `syrk(x, ld, rows, p8, c, kc)` performs: `C += X^T X` over the upper block
+ * FLOPs linalg's `syrk(x, ld, rows, p8, c, kc)` performs: `C += X^T X` over the upper block
  * triangle, 4x8 tiles (i, j) with i <= j + 7, each `rows` steps of 32 multiply-adds.
  */
 function syrkFlops(rows: number, p8: number): number {
@@ -205,7 +205,7 @@ interface Syrk {
   two(): Promise<number>;
   close(): void;
 }
-async function preprocessEngine(n: number): Promise<Syrk | string> {
+async function linalgEngine(n: number): Promise<Syrk | string> {
   const plain = kernelModule(false);
   const shared = kernelModule(true);
   if (plain === undefined || shared === undefined) return 'no wasm SIMD';
@@ -330,8 +330,8 @@ export async function main(): Promise<void> {
   const stockMatMul = await tfjsMatMul(n);
   installFastKernels('wasm');
   const fastMatMul = await tfjsMatMul(n);
-  const engine = await preprocessEngine(n);
-  if (typeof engine === 'string') console.log(`  preprocess engine: ${engine}`);
+  const engine = await linalgEngine(n);
+  if (typeof engine === 'string') console.log(`  linalg engine: ${engine}`);
 
   for (let r = 0; r < rounds; r++) {
     const p = runPeak(plain, [], 1);
@@ -351,9 +351,9 @@ export async function main(): Promise<void> {
     }
     add(`GEMM ${n / 2}^3, scalar JS (i-k-j), 1 thread`, scalarGemm(n / 2));
     if (typeof engine !== 'string') {
-      add(`GEMM ${n}x${n}x${n} (X^T X), preprocess 4x8 f32x4 engine, 1 thread`, engine.one());
+      add(`GEMM ${n}x${n}x${n} (X^T X), linalg 4x8 f32x4 engine, 1 thread`, engine.one());
       add(
-        `GEMM ${n}x${n}x${n} (X^T X), preprocess 4x8 f32x4 engine, 2 worker threads`,
+        `GEMM ${n}x${n}x${n} (X^T X), linalg 4x8 f32x4 engine, 2 worker threads`,
         await engine.two(),
       );
     }
