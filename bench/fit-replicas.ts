@@ -55,7 +55,7 @@ export async function main(): Promise<Record<string, number>> {
   const rounds = Number(process.env.FIT_REPLICAS_ROUNDS ?? 3);
   const n = Number(process.env.FIT_REPLICAS ?? 2);
   const x = tf.randomUniform([BATCH * STEPS, 28, 28, 1], 0, 1, 'float32', 1);
-  const y = tf.tidy(() => tf.oneHot(tf.randomUniformInt([BATCH * STEPS], 0, 10, { seed: 2 }), 10));
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniformInt([BATCH * STEPS], 0, 10, 2), 10));
   const out: Record<number, { steady: number[]; start: number[]; total: number[] }> = {
     1: { steady: [], start: [], total: [] },
     [n]: { steady: [], start: [], total: [] },

@@ -28,7 +28,7 @@ export async function main(): Promise<{
   const rounds = Number(process.env.MON_BENCH_ROUNDS ?? 3);
   const model = lenet5();
   const x = tf.randomNormal([BATCH * STEPS, 28, 28, 1], 0, 1, 'float32', 1);
-  const y = tf.tidy(() => tf.oneHot(tf.randomUniformInt([BATCH * STEPS], 0, 10, { seed: 2 }), 10));
+  const y = tf.tidy(() => tf.oneHot(tf.randomUniformInt([BATCH * STEPS], 0, 10, 2), 10));
   const run = async (withMonitor: boolean) => {
     const listeners = withMonitor ? [monitor()] : [];
     const t0 = performance.now();
