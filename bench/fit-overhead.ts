@@ -118,9 +118,7 @@ export async function main(): Promise<Record<string, number>> {
     const spec = all[name];
     if (!spec) throw new Error(`unknown model ${name}; known: ${Object.keys(all).join(', ')}`);
     const x = tf.randomNormal([BATCH * STEPS, ...spec.input], 0, 1, 'float32', 1);
-    const y = tf.tidy(() =>
-      tf.oneHot(tf.randomUniformInt([BATCH * STEPS], 0, 10, 2), 10),
-    );
+    const y = tf.tidy(() => tf.oneHot(tf.randomUniformInt([BATCH * STEPS], 0, 10, 2), 10));
     // the baseline pays for the same L2 term through tfjs-layers' own kernel regularizer
     const base = spec.build(tfl.regularizers.l2({ l2: LAMBDA }));
     base.compile({ optimizer: tf.train.sgd(0.01), loss: 'categoricalCrossentropy' });
