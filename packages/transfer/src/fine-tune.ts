@@ -101,7 +101,7 @@ export async function fineTune(
     const optimizer = multiplyLearningRates({ 'head_*/**': 1, '**': base }, inner);
     done += stage.epochs;
     // A fresh fit per stage: `epochs` counts within the stage; the shuffle seed moves on.
-    result = await fit(net as unknown as Parameters<typeof fit>[0], data, {
+    result = await fit(net, data, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
       optimizer,

@@ -239,7 +239,7 @@ async function transferRun(parsed: Parsed, log: (s: string) => void): Promise<nu
         },
       ],
     });
-    const scores = await evaluate(net as unknown as Parameters<typeof evaluate>[0], test, {
+    const scores = await evaluate(net, test, {
       loss: softmaxCrossEntropy(),
       metrics: [accuracy()],
     });
